@@ -1,0 +1,48 @@
+#!/bin/sh
+# scripts/export.sh - regenerate patches/ from the work tree's branch.
+#
+# Refuses a dirty tree or a branch not based on the pinned base. Removes the
+# old patch files, runs `git format-patch` with fixed flags (stable contents:
+# --zero-commit, --no-signature, abbrev 12, myers diff, cover letter from the
+# branch description, Date of the cover letter = the newest commit's author
+# date) and rewrites patches/series. Then proves the round trip
+# (scripts/roundtrip.sh). An empty series exports to an empty `series`.
+#
+# Inputs (env): KSRC (default out/linux), PATCHES (output directory, default
+#   patches/), ROUNDTRIP=0 (skip the round-trip proof; roundtrip.sh uses it).
+# Exit: 0 exported and round trip good, 1 round trip failed, 2 error.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+
+PATCHES=${PATCHES:-$TOP/patches}
+[ $# -eq 0 ] || { echo "usage: $0    (env: KSRC=dir)"; exit 2; }
+git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 || die "no work tree at $KSRC: run 'make tree' first"
+git_k() { git -C "$KSRC" "$@"; }
+
+git_k rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null || die "$KSRC has no $BASE_TAG tag"
+[ -z "$(git_k status --porcelain --untracked-files=no)" ] ||
+	die "$KSRC has uncommitted changes: commit them first"
+git_k merge-base --is-ancestor "$BASE_TAG" HEAD ||
+	die "HEAD of $KSRC is not based on $BASE_TAG"
+branch=$(git_k symbolic-ref -q --short HEAD) || die "$KSRC: HEAD is detached; check out the series branch"
+
+n=$(git_k rev-list --count "$BASE_TAG..HEAD")
+find "$PATCHES" -maxdepth 1 -name '*.patch' -delete
+: >"$PATCHES/series"
+if [ "$n" -gt 0 ]; then
+	desc=$(git_k config "branch.$branch.description" || true)
+	[ -n "$desc" ] || die "branch $branch has no description (the cover letter): git -C $KSRC branch --edit-description"
+	# The cover letter takes its Date from the committer ident: pin it.
+	date=$(git_k log -1 --format=%aD HEAD)
+	GIT_COMMITTER_DATE=$date git_k \
+		-c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
+		-c diff.noprefix=false -c diff.mnemonicPrefix=false -c format.numbered=auto \
+		-c format.thread=false \
+		format-patch -q --no-to --no-cc --no-add-header \
+		--cover-letter --cover-from-description=subject \
+		--zero-commit --no-signature --abbrev=12 --base="$BASE_TAG" \
+		--subject-prefix='PATCH 5.10' -o "$PATCHES" "$BASE_TAG..HEAD"
+	(cd "$PATCHES" && ls -1 -- [0-9]*.patch | grep -v '^0000-cover-letter.patch$') >"$PATCHES/series"
+fi
+say "exported $n patches to patches/ (series: $(wc -l <"$PATCHES/series") lines)"
+[ "${ROUNDTRIP:-1}" = 0 ] || exec "$TOP/scripts/roundtrip.sh"

@@ -1,0 +1,77 @@
+#!/bin/sh
+# scripts/kbuild.sh - configure and build a guest kernel under out/.
+#
+# Config: tinyconfig + configs/guest-{common,pci,debug,$ARCH}.config (+ the
+# fragments in $EXTRA_CONFIGS), merged with merge_config.sh -m, then
+# olddefconfig. Every symbol a fragment requests must reach .config, or the
+# build stops (merge_config only warns). Also installs the uapi headers the
+# guest programs are built against.
+#
+# Inputs (env): ARCH (x86_64|arm64, default x86_64), BASE=1 (build the
+#   unpatched base from a worktree at the base tag), KSRC, BUILD (build dir),
+#   EXTRA_CONFIGS (more fragments), TARGETS (make targets, default the image).
+# Output: $BUILD/<image>, $BUILD/usr-headers/include.
+# Exit: 0 built, 2 error.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+
+ARCH=${ARCH:-x86_64}
+BASE=${BASE:-0}
+EXTRA_CONFIGS=${EXTRA_CONFIGS:-}
+case "$ARCH" in
+x86_64) IMAGE=arch/x86/boot/bzImage; TARGET=bzImage; CROSS= ;;
+arm64) IMAGE=arch/arm64/boot/Image; TARGET=Image; CROSS=aarch64-linux-gnu- ;;
+*) die "ARCH=$ARCH: expected x86_64 or arm64" ;;
+esac
+TARGETS=${TARGETS:-$TARGET}
+
+need_build_tools
+[ -z "$CROSS" ] || need_cmd "${CROSS}gcc" gcc-aarch64-linux-gnu
+
+if [ "$BASE" = 1 ]; then
+	SRC=$(sh "$TOP/scripts/base-tree.sh")
+	BUILD=${BUILD:-$OUT/build/base-$ARCH}
+else
+	SRC=$KSRC
+	BUILD=${BUILD:-$OUT/build/$ARCH}
+	[ -f "$SRC/Makefile" ] || die "no kernel tree at $SRC: run 'make tree' first"
+fi
+mkdir -p "$BUILD"
+
+FRAGS="$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
+FRAGS="$FRAGS $TOP/configs/guest-debug.config $TOP/configs/guest-$ARCH.config"
+FRAGS="$FRAGS $EXTRA_CONFIGS"
+
+export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out
+export CCACHE_DIR=${CCACHE_DIR:-$OUT/ccache}
+JOBS=${JOBS:-$(nproc)}
+kmake() {
+	make -s -C "$SRC" O="$BUILD" ARCH="$ARCH" CROSS_COMPILE="$CROSS" \
+		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
+}
+
+say "configuring $ARCH in $BUILD (source $SRC)"
+kmake tinyconfig >/dev/null
+# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
+(cd "$BUILD" && ARCH=$ARCH CROSS_COMPILE=$CROSS \
+	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$BUILD" .config $FRAGS >/dev/null)
+kmake olddefconfig >/dev/null
+
+# Every requested symbol must have reached .config with the requested value.
+bad=0
+# shellcheck disable=SC2086
+for line in $(cat $FRAGS | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p'); do
+	if ! grep -qx "$line" "$BUILD/.config"; then
+		sym=${line%%=*}
+		warn "requested $line, .config has: $(grep "^$sym=\|# $sym is not set" "$BUILD/.config" || echo 'nothing')"
+		bad=1
+	fi
+done
+[ "$bad" = 0 ] || die "a config fragment's symbols did not reach $BUILD/.config (missing dependency?)"
+
+start=$(date +%s)
+say "make $TARGETS"
+# shellcheck disable=SC2086
+kmake $TARGETS
+kmake headers_install INSTALL_HDR_PATH="$BUILD/usr-headers" >/dev/null
+say "built $ARCH in $(elapsed "$start") s: $BUILD/$IMAGE"

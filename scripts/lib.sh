@@ -1,0 +1,87 @@
+# shellcheck shell=sh
+# scripts/lib.sh - helpers shared by the host-side scripts. Sourced, not run.
+#
+# Sets TOP (the repo), OUT (generated files), KSRC (the kernel work tree) and
+# the pin variables from base.mk. Exit codes used by every script:
+#   0 pass, 1 a test failed, 2 harness error (bad input, missing tool, ...).
+
+TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
+OUT=${OUT:-$TOP/out}
+KSRC=${KSRC:-$OUT/linux}
+
+# The pin: read base.mk's `NAME := value` lines into shell variables.
+eval "$(sed -n 's/^\([A-Z0-9_]*\)[[:space:]]*:=[[:space:]]*\(.*\)$/\1="\2"/p' "$TOP/base.mk")"
+
+# Fixed identity of everything this harness commits or exports.
+SERIES_NAME='linux-dma-ownership'
+SERIES_EMAIL='linux-dma-ownership@example.org'
+
+say() { printf '%s: %s\n' "${0##*/}" "$*"; }
+warn() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
+die() { warn "error: $*"; exit 2; }
+
+# need_cmd CMD PKG...: make sure CMD exists; install PKG with apt-get as root,
+# or print the apt-get line and exit 2 without root.
+need_cmd() {
+	_cmd=$1; shift
+	command -v "$_cmd" >/dev/null 2>&1 && return 0
+	need_pkgs "$@"
+	command -v "$_cmd" >/dev/null 2>&1 || die "'$_cmd' still missing after installing $*"
+}
+
+# need_file PATH PKG...: as need_cmd, for a file a package provides.
+need_file() {
+	_f=$1; shift
+	[ -e "$_f" ] && return 0
+	need_pkgs "$@"
+	[ -e "$_f" ] || die "'$_f' still missing after installing $*"
+}
+
+# need_pkgs PKG...: install what is not installed yet.
+need_pkgs() {
+	_missing=
+	for _p in "$@"; do
+		dpkg-query -W -f='${Status}' "$_p" 2>/dev/null | grep -q 'ok installed' ||
+			_missing="$_missing $_p"
+	done
+	[ -z "$_missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		warn "missing Debian packages:$_missing"
+		warn "run as root: apt-get install -y --no-install-recommends$_missing"
+		exit 2
+	fi
+	case "$_missing" in *:arm64*)
+		dpkg --print-foreign-architectures | grep -qx arm64 || {
+			say "enabling the arm64 foreign architecture (for arm64 busybox-static)"
+			dpkg --add-architecture arm64
+			_APT_UPDATED=
+		} ;;
+	esac
+	if [ -z "${_APT_UPDATED:-}" ]; then
+		say "apt-get update"
+		apt-get update -qq >/dev/null || die "apt-get update failed"
+		_APT_UPDATED=1
+	fi
+	say "installing Debian packages:$_missing"
+	# shellcheck disable=SC2086 # word splitting of the package list is wanted
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+		$_missing >/dev/null || die "apt-get install$_missing failed"
+}
+
+# The packages every kernel build needs.
+need_build_tools() {
+	need_cmd gcc gcc
+	need_cmd make make
+	need_cmd flex flex
+	need_cmd bison bison
+	need_cmd bc bc
+	need_cmd perl perl
+	need_cmd python3 python3
+	need_cmd ccache ccache
+	need_cmd git git
+	need_file /usr/include/libelf.h libelf-dev
+	need_file /usr/include/openssl/ssl.h libssl-dev
+}
+
+# Elapsed seconds since $1 (a `date +%s` value).
+elapsed() { echo $(( $(date +%s) - $1 )); }

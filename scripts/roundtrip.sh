@@ -1,0 +1,58 @@
+#!/bin/sh
+# scripts/roundtrip.sh - prove patches/ is exactly the work tree's branch.
+#
+# 1. `git am` every patch of patches/series into a fresh worktree at the
+#    base and compare the result with the branch (`git diff --exit-code`).
+# 2. Regenerate the series from that worktree into a scratch directory and
+#    compare byte for byte with patches/ (regeneration is deterministic).
+#
+# Inputs (env): KSRC (default out/linux).
+# Exit: 0 identical, 1 different or a patch does not apply, 2 error.
+set -eu
+. "$(dirname -- "$0")/lib.sh"
+[ $# -eq 0 ] || { echo "usage: $0    (env: KSRC=dir)"; exit 2; }
+[ -d "$KSRC/.git" ] || die "no work tree at $KSRC: run 'make tree' first"
+
+PATCHES=$TOP/patches
+WT=$OUT/roundtrip
+SCRATCH=$OUT/roundtrip-patches
+git_k() { git -C "$KSRC" "$@"; }
+cleanup() {
+	git_k worktree remove --force "$WT" 2>/dev/null || rm -rf "$WT"
+	git_k worktree prune
+	git_k branch -q -D roundtrip-check 2>/dev/null || true
+}
+trap cleanup EXIT
+cleanup
+
+git_k worktree add -q -b roundtrip-check "$WT" "$BASE_TAG"
+n=0
+for p in $(grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series" || true); do
+	n=$((n + 1))
+	if ! git -C "$WT" am -q --keep-cr "$PATCHES/$p"; then
+		echo "roundtrip: FAIL: patch $n ($p) does not apply with git am"
+		exit 1
+	fi
+done
+if ! git -C "$WT" diff --stat --exit-code HEAD "$(git_k rev-parse HEAD)"; then
+	echo "roundtrip: FAIL: patches/ applied on $BASE_TAG differs from the branch (run 'make export')"
+	exit 1
+fi
+stray=$(cd "$PATCHES" && ls -1 -- *.patch 2>/dev/null | grep -v '^0000-cover-letter.patch$' |
+	grep -vxF -f "$PATCHES/series" || true)
+if [ -n "$stray" ]; then
+	echo "roundtrip: FAIL: patch files not in patches/series: $stray"
+	exit 1
+fi
+# Regenerate from the applied tree with the same description and compare.
+desc=$(git_k config "branch.$(git_k symbolic-ref --short HEAD).description" || true)
+[ -z "$desc" ] || git -C "$WT" config branch.roundtrip-check.description "$desc"
+rm -rf "$SCRATCH"
+mkdir -p "$SCRATCH"
+KSRC=$WT PATCHES=$SCRATCH ROUNDTRIP=0 "$TOP/scripts/export.sh" >/dev/null
+if ! diff -r "$PATCHES" "$SCRATCH"; then
+	echo "roundtrip: FAIL: regenerating the series does not give byte-identical files"
+	exit 1
+fi
+rm -rf "$SCRATCH"
+echo "roundtrip: ok: $n patches apply with git am on $BASE_TAG, equal the branch, and regenerate byte for byte"
