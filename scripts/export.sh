@@ -12,6 +12,7 @@
 #   patches/), ROUNDTRIP=0 (skip the round-trip proof; roundtrip.sh uses it).
 # Exit: 0 exported and round trip good, 1 round trip failed, 2 error.
 set -eu
+# shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 
 PATCHES=${PATCHES:-$TOP/patches}
@@ -42,7 +43,9 @@ if [ "$n" -gt 0 ]; then
 		--cover-letter --cover-from-description=subject \
 		--zero-commit --no-signature --abbrev=12 --base="$BASE_TAG" \
 		--subject-prefix='PATCH 5.10' -o "$PATCHES" "$BASE_TAG..HEAD"
-	(cd "$PATCHES" && ls -1 -- [0-9]*.patch | grep -v '^0000-cover-letter.patch$') >"$PATCHES/series"
+	for f in "$PATCHES"/[0-9]*.patch; do
+		[ "${f##*/}" = 0000-cover-letter.patch ] || echo "${f##*/}"
+	done >"$PATCHES/series"
 fi
 say "exported $n patches to patches/ (series: $(wc -l <"$PATCHES/series") lines)"
 [ "${ROUNDTRIP:-1}" = 0 ] || exec "$TOP/scripts/roundtrip.sh"

@@ -13,6 +13,7 @@
 # Output: $BUILD/<image>, $BUILD/usr-headers/include.
 # Exit: 0 built, 2 error.
 set -eu
+# shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 
 ARCH=${ARCH:-x86_64}
@@ -30,7 +31,7 @@ need_build_tools
 
 if [ "$BASE" = 1 ]; then
 	SRC=$(sh "$TOP/scripts/base-tree.sh")
-	BUILD=${BUILD:-$OUT/build/base-$ARCH}
+	BUILD=${BUILD:-$OUT/base/build/$ARCH}
 else
 	SRC=$KSRC
 	BUILD=${BUILD:-$OUT/build/$ARCH}
@@ -43,7 +44,6 @@ FRAGS="$FRAGS $TOP/configs/guest-debug.config $TOP/configs/guest-$ARCH.config"
 FRAGS="$FRAGS $EXTRA_CONFIGS"
 
 export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out
-export CCACHE_DIR=${CCACHE_DIR:-$OUT/ccache}
 JOBS=${JOBS:-$(nproc)}
 kmake() {
 	make -s -C "$SRC" O="$BUILD" ARCH="$ARCH" CROSS_COMPILE="$CROSS" \
@@ -58,16 +58,14 @@ kmake tinyconfig >/dev/null
 kmake olddefconfig >/dev/null
 
 # Every requested symbol must have reached .config with the requested value.
-bad=0
-# shellcheck disable=SC2086
-for line in $(cat $FRAGS | sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p'); do
-	if ! grep -qx "$line" "$BUILD/.config"; then
-		sym=${line%%=*}
-		warn "requested $line, .config has: $(grep "^$sym=\|# $sym is not set" "$BUILD/.config" || echo 'nothing')"
-		bad=1
-	fi
+# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
+missing=$(sed -n 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p' $FRAGS | sort -u |
+	grep -vxF -f "$BUILD/.config" || true)
+for line in $missing; do
+	sym=${line%%=*}
+	warn "requested $line, .config has: $(grep "^$sym=\|# $sym is not set" "$BUILD/.config" || echo 'nothing')"
 done
-[ "$bad" = 0 ] || die "a config fragment's symbols did not reach $BUILD/.config (missing dependency?)"
+[ -z "$missing" ] || die "a config fragment's symbols did not reach $BUILD/.config (missing dependency?)"
 
 start=$(date +%s)
 say "make $TARGETS"

@@ -5,6 +5,10 @@
 # the pin variables from base.mk. Exit codes used by every script:
 #   0 pass, 1 a test failed, 2 harness error (bad input, missing tool, ...).
 
+# Called from make or by hand, scripts behave the same: the kernel builds
+# they run must not inherit the top make's flags.
+unset MAKEFLAGS MFLAGS MAKELEVEL
+
 TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 OUT=${OUT:-$TOP/out}
 KSRC=${KSRC:-$OUT/linux}
@@ -12,8 +16,19 @@ KSRC=${KSRC:-$OUT/linux}
 # The pin: read base.mk's `NAME := value` lines into shell variables.
 eval "$(sed -n 's/^\([A-Z0-9_]*\)[[:space:]]*:=[[:space:]]*\(.*\)$/\1="\2"/p' "$TOP/base.mk")"
 
+# ccache for every kernel build. Source trees and build dirs are laid out so
+# the source is always ../../linux from the build dir (out/linux +
+# out/build/<arch>, out/base/linux + out/base/build/<arch>, out/each/linux +
+# out/each/build/<arch>): with base_dir = out/, unchanged files hit the cache
+# whichever tree compiles them.
+export CCACHE_DIR="${CCACHE_DIR:-$OUT/ccache}"
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$OUT}"
+export CCACHE_NOHASHDIR=1
+
 # Fixed identity of everything this harness commits or exports.
+# shellcheck disable=SC2034 # used by the scripts that source this file
 SERIES_NAME='linux-dma-ownership'
+# shellcheck disable=SC2034
 SERIES_EMAIL='linux-dma-ownership@example.org'
 
 say() { printf '%s: %s\n' "${0##*/}" "$*"; }

@@ -9,6 +9,7 @@
 # Inputs (env): KSRC (default out/linux).
 # Exit: 0 identical, 1 different or a patch does not apply, 2 error.
 set -eu
+# shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: KSRC=dir)"; exit 2; }
 [ -d "$KSRC/.git" ] || die "no work tree at $KSRC: run 'make tree' first"
@@ -38,8 +39,12 @@ if ! git -C "$WT" diff --stat --exit-code HEAD "$(git_k rev-parse HEAD)"; then
 	echo "roundtrip: FAIL: patches/ applied on $BASE_TAG differs from the branch (run 'make export')"
 	exit 1
 fi
-stray=$(cd "$PATCHES" && ls -1 -- *.patch 2>/dev/null | grep -v '^0000-cover-letter.patch$' |
-	grep -vxF -f "$PATCHES/series" || true)
+stray=
+for f in "$PATCHES"/*.patch; do
+	[ -e "$f" ] || continue
+	f=${f##*/}
+	[ "$f" = 0000-cover-letter.patch ] || grep -qxF "$f" "$PATCHES/series" || stray="$stray $f"
+done
 if [ -n "$stray" ]; then
 	echo "roundtrip: FAIL: patch files not in patches/series: $stray"
 	exit 1

@@ -18,6 +18,7 @@
 # Inputs (env): KSRC (default out/linux), KERNEL_TARBALL, FORCE.
 # Exit: 0 ok, 2 error.
 set -eu
+# shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 
 BRANCH=dma-ownership

@@ -1,0 +1,60 @@
+# linux-dma-ownership: an IOMMU DMA-ownership patch series for Linux 5.10 LTS
+# and its proof. Recipes call scripts/; the logic lives there.
+#
+# Variables: ARCH=x86_64|arm64  BASE=1 (unpatched base)  TESTS=a,b (guest
+# programs)  KSRC=dir (kernel tree)  KERNEL_TARBALL=file  FORCE=1  STEPS=...
+include base.mk
+
+S := scripts
+export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS
+
+.PHONY: help deps tree export roundtrip checkpatch each-patch kunit guest \
+	harness-test demo check clean distclean
+
+help:
+	@echo 'linux-dma-ownership: IOMMU DMA ownership for Linux $(BASE_VERSION)'
+	@echo
+	@echo '  make demo          the main job: base vs patched x86_64 guest, bind a'
+	@echo '                     kernel driver into a group a VFIO container holds'
+	@echo '  make check         every test (what CI runs)'
+	@echo
+	@echo '  make deps          install the Debian packages the harness needs (root)'
+	@echo '  make tree          out/linux = pinned $(BASE_TAG) + patches/ (git am)'
+	@echo '  make export        regenerate patches/ from out/linux, prove the round trip'
+	@echo '  make roundtrip     prove patches/ == out/linux branch, byte-identical regen'
+	@echo '  make checkpatch    checkpatch --strict on every patch'
+	@echo '  make each-patch    build every patch on its own (x86_64 guest config, UML)'
+	@echo '  make kunit         KUnit suites on UML (tools/testing/kunit/kunit.py)'
+	@echo '  make guest ARCH=x86_64|arm64 [BASE=1] [TESTS=a,b]'
+	@echo '                     build and boot a QEMU guest, run the guest tests'
+	@echo '  make harness-test  tests of the harness itself (log verdict fixtures)'
+	@echo '  make clean         remove builds and logs (keeps out/linux and downloads)'
+	@echo '  make distclean     remove out/ entirely'
+
+deps:
+	@$(S)/deps.sh
+tree:
+	@$(S)/tree.sh
+export:
+	@$(S)/export.sh
+roundtrip:
+	@$(S)/roundtrip.sh
+checkpatch:
+	@$(S)/checkpatch.sh
+each-patch:
+	@$(S)/each-patch.sh
+kunit:
+	@$(S)/kunit.sh
+guest:
+	@$(S)/guest.sh
+harness-test:
+	@tests/run.sh
+demo:
+	@$(S)/demo.sh
+check:
+	@$(S)/check.sh
+clean:
+	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip*
+	-git -C out/linux worktree prune 2>/dev/null
+distclean:
+	rm -rf out

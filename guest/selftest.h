@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * guest/selftest.h - kselftest_harness wrappers over sysfs.h and vfio.h.
+ *
+ * Each wrapper is named after the library function without its leading
+ * underscore:
+ *   pci_unbind(drv, bdf)          must succeed (value-returning ones yield it)
+ *   pci_unbind_err(E, drv, bdf)   must fail with errno E
+ * A miss logs the call, the device and the errno, marks the test failed and
+ * returns from the test function. It does not abort() like ASSERT_*: the
+ * 5.10 harness skips FIXTURE_TEARDOWN after an ASSERT, and the teardowns
+ * here are what put the devices back on their boot drivers. So use these
+ * only in a TEST / TEST_F body or a FIXTURE_TEARDOWN, not in helpers.
+ */
+#ifndef GUEST_SELFTEST_H
+#define GUEST_SELFTEST_H
+
+#include <string.h>
+
+/*
+ * 5.10's harness leaves parameters unused (TEST()'s variant, the timeout
+ * handler's ucontext); -Wextra would stop the build. Test programs only.
+ */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#include "kselftest_harness.h"
+
+#include "common.h"
+#include "sysfs.h"
+#include "vfio.h"
+
+/* Fail the test and return unless @cond holds. */
+#define REQUIRE(cond, fmt, ...) do {					\
+	if (!(cond)) {							\
+		TH_LOG(fmt, ##__VA_ARGS__);				\
+		_metadata->passed = 0;					\
+		return;							\
+	}								\
+} while (0)
+
+/* @expr returns >= 0 or -errno; yields the value. */
+#define CHECK_OK(expr, fmt, ...) ({					\
+	int __rc = (expr);						\
+	REQUIRE(__rc >= 0, fmt ": %s (%s)", ##__VA_ARGS__,		\
+		errno_name(-__rc), strerror(-__rc));			\
+	__rc;								\
+})
+
+/* @expr must fail with -@err. */
+#define CHECK_ERR(err, expr, fmt, ...) do {				\
+	int __rc = (expr);						\
+	REQUIRE(__rc == -(err), fmt ": expected %s, got %s", ##__VA_ARGS__, \
+		errno_name(err), __rc < 0 ? errno_name(-__rc) : "success"); \
+} while (0)
+
+/* sysfs.h */
+#define pci_driver(bdf, drv) \
+	CHECK_OK(_pci_driver(bdf, drv, sizeof(drv)), "read driver of %s", bdf)
+#define pci_bind(drv, bdf) \
+	CHECK_OK(_pci_bind(drv, bdf), "bind %s to %s", bdf, drv)
+#define pci_bind_err(e, drv, bdf) \
+	CHECK_ERR(e, _pci_bind(drv, bdf), "bind %s to %s", bdf, drv)
+#define pci_unbind(drv, bdf) \
+	CHECK_OK(_pci_unbind(drv, bdf), "unbind %s from %s", bdf, drv)
+#define pci_unbind_err(e, drv, bdf) \
+	CHECK_ERR(e, _pci_unbind(drv, bdf), "unbind %s from %s", bdf, drv)
+#define pci_driver_override(bdf, drv) \
+	CHECK_OK(_pci_driver_override(bdf, drv), "driver_override of %s", bdf)
+#define pci_drivers_probe(bdf) \
+	CHECK_OK(_pci_drivers_probe(bdf), "drivers_probe %s", bdf)
+#define pci_reprobe(bdf, ovr) \
+	CHECK_OK(_pci_reprobe(bdf, ovr), "reprobe %s with driver_override '%s'", \
+		 bdf, (ovr) ? (ovr) : "")
+#define pci_reprobe_err(e, bdf, ovr) \
+	CHECK_ERR(e, _pci_reprobe(bdf, ovr), "reprobe %s with driver_override '%s'", \
+		  bdf, (ovr) ? (ovr) : "")
+#define pci_restore(bdf, drv) \
+	CHECK_OK(_pci_restore(bdf, drv), "put %s back on %s", bdf, drv)
+#define pci_group(bdf) \
+	CHECK_OK(_pci_group(bdf), "IOMMU group of %s", bdf)
+#define pci_group_err(e, bdf) \
+	CHECK_ERR(e, _pci_group(bdf), "IOMMU group of %s", bdf)
+#define pci_group_members(g, bdfs) \
+	CHECK_OK(_pci_group_members(g, bdfs, ARRAY_SIZE(bdfs)), \
+		 "members of IOMMU group %d", g)
+#define pci_netdev(bdf, name) \
+	CHECK_OK(_pci_netdev(bdf, name, sizeof(name)), "netdev of %s", bdf)
+#define pci_netdev_err(e, bdf, name) \
+	CHECK_ERR(e, _pci_netdev(bdf, name, sizeof(name)), "netdev of %s", bdf)
+#define path_wait(path, ms) \
+	CHECK_OK(_path_wait(path, ms), "wait for %s", path)
+
+/* Assert that @bdf is bound to @want ("" = to nothing). */
+#define pci_expect_driver(bdf, want) do {				\
+	char __drv[DRV_NAME_LEN];					\
+	pci_driver(bdf, __drv);						\
+	REQUIRE(!strcmp(__drv, want), "%s: bound to '%s', expected '%s'", \
+		bdf, __drv, want);					\
+} while (0)
+
+/* vfio.h */
+#define vfio_dev_open(v) \
+	CHECK_OK(_vfio_dev_open(v, NULL), "vfio %s: step %s (%s)", \
+		 (v)->bdf, (v)->step, (v)->info)
+#define vfio_dev_open_err(e, v) \
+	CHECK_ERR(e, _vfio_dev_open(v, NULL), "vfio %s: step %s (%s)", \
+		  (v)->bdf, (v)->step, (v)->info)
+#define vfio_dev_close(v) \
+	CHECK_OK(_vfio_dev_close(v, NULL), "vfio %s: close", (v)->bdf)
+#define vfio_group_open(g, fd) \
+	CHECK_OK(_vfio_group_open(g, fd), "open /dev/vfio/%d", g)
+#define vfio_group_open_err(e, g, fd) \
+	CHECK_ERR(e, _vfio_group_open(g, fd), "open /dev/vfio/%d", g)
+
+#endif

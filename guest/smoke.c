@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest/smoke.c - the guest's devices, their groups, rebinding and VFIO.
+ *
+ * Proves the ground the ownership tests stand on: the devices of devices.h
+ * are there with their drivers, the IOMMU groups have the expected shape,
+ * every device survives unbind + bind, and the e1000e can go to vfio-pci,
+ * be used through VFIO (library and vfio-client) and come back.
+ * Every test leaves the devices bound as at boot (see the teardowns).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "devices.h"
+#include "selftest.h"
+
+#define VFIO_CLIENT	"/bin/vfio-client"
+#define WAIT_MS		5000
+
+/* How long a netdev may take to show up after probe (it is synchronous). */
+#define pci_netdev_wait(bdf) do {					\
+	char __path[96];						\
+	snprintf(__path, sizeof(__path), "/sys/bus/pci/devices/%s/net", bdf); \
+	path_wait(__path, WAIT_MS);					\
+} while (0)
+
+FIXTURE(pci_dev) {
+	const FIXTURE_VARIANT(pci_dev) *dev;
+};
+
+FIXTURE_VARIANT(pci_dev) {
+	const char *bdf;
+	const char *drv;	/* bound at boot */
+	bool netdev;		/* a NIC: has a net/ directory when bound */
+};
+
+FIXTURE_VARIANT_ADD(pci_dev, e1000e) { DEV_E1000E, "e1000e", true };
+FIXTURE_VARIANT_ADD(pci_dev, e1000_a) { DEV_E1000_A, "e1000", true };
+FIXTURE_VARIANT_ADD(pci_dev, e1000_b) { DEV_E1000_B, "e1000", true };
+FIXTURE_VARIANT_ADD(pci_dev, ahci) { DEV_AHCI, "ahci", false };
+
+FIXTURE_SETUP(pci_dev)
+{
+	self->dev = variant;
+}
+
+FIXTURE_TEARDOWN(pci_dev)
+{
+	pci_restore(self->dev->bdf, self->dev->drv);
+}
+
+/* The device exists and its boot driver is bound (with a netdev for NICs). */
+TEST_F(pci_dev, bound_at_boot)
+{
+	char name[32];
+
+	pci_expect_driver(variant->bdf, variant->drv);
+	if (variant->netdev) {
+		pci_netdev(variant->bdf, name);
+		TH_LOG("%s: %s, %s", variant->bdf, variant->drv, name);
+	}
+}
+
+/* Unbind and bind through sysfs gives the device back to its driver. */
+TEST_F(pci_dev, unbind_bind)
+{
+	char name[32];
+
+	pci_unbind(variant->drv, variant->bdf);
+	pci_expect_driver(variant->bdf, "");
+	pci_unbind_err(ENODEV, variant->drv, variant->bdf);
+	if (variant->netdev)
+		pci_netdev_err(ENOENT, variant->bdf, name);
+
+	pci_bind(variant->drv, variant->bdf);
+	pci_expect_driver(variant->bdf, variant->drv);
+	if (variant->netdev) {
+		pci_netdev_wait(variant->bdf);
+		pci_netdev(variant->bdf, name);
+	}
+}
+
+/* A device on the root bus behind the IOMMU is alone in its group. */
+TEST(group_e1000e_alone)
+{
+	char m[8][PCI_ADDR_LEN];
+	int g, n;
+
+	g = pci_group(DEV_E1000E);
+	n = pci_group_members(g, m);
+	REQUIRE(n == 1 && !strcmp(m[0], DEV_E1000E),
+		"%s: group %d has %d members (first %s), expected 1",
+		DEV_E1000E, g, n, n ? m[0] : "none");
+}
+
+/* The two e1000 share one group with nothing else but SHARED_GROUP. */
+TEST(group_shared)
+{
+	static const char *const want[] = SHARED_GROUP;
+	char m[8][PCI_ADDR_LEN];
+	int g, n, i;
+
+	g = pci_group(DEV_E1000_A);
+	REQUIRE(pci_group(DEV_E1000_B) == g, "%s: not in the group of %s (%d)",
+		DEV_E1000_B, DEV_E1000_A, g);
+	n = pci_group_members(g, m);
+	REQUIRE(n == (int)ARRAY_SIZE(want), "%s: group %d has %d members, expected %zu",
+		DEV_E1000_A, g, n, ARRAY_SIZE(want));
+	for (i = 0; i < n; i++)
+		REQUIRE(!strcmp(m[i], want[i]), "%s: group %d member %d is %s, expected %s",
+			DEV_E1000_A, g, i, m[i], want[i]);
+}
+
+/* The AHCI controller does not share the e1000e's group. */
+TEST(group_ahci_apart)
+{
+	char m[16][PCI_ADDR_LEN];
+	int g, n, i;
+
+	g = pci_group(DEV_AHCI);
+	REQUIRE(g != pci_group(DEV_E1000E), "%s: in the group of %s (%d)",
+		DEV_AHCI, DEV_E1000E, g);
+	n = pci_group_members(g, m);
+	for (i = 0; i < n && i < (int)ARRAY_SIZE(m); i++)
+		REQUIRE(strcmp(m[i], DEV_E1000E), "%s: group %d lists %s",
+			DEV_AHCI, g, DEV_E1000E);
+}
+
+FIXTURE(vfio_e1000e) {
+	int group_id;
+	char group_path[32];
+	pid_t holder;		/* a vfio-client --hold still running, or 0 */
+};
+
+FIXTURE_SETUP(vfio_e1000e)
+{
+	pci_expect_driver(DEV_E1000E, "e1000e");
+	self->group_id = pci_group(DEV_E1000E);
+	snprintf(self->group_path, sizeof(self->group_path), "/dev/vfio/%d",
+		 self->group_id);
+}
+
+FIXTURE_TEARDOWN(vfio_e1000e)
+{
+	/* vfio-pci's remove waits for the device to be released: kill first. */
+	if (self->holder > 0) {
+		kill(self->holder, SIGKILL);
+		waitpid(self->holder, NULL, 0);
+	}
+	pci_restore(DEV_E1000E, "e1000e");
+	pci_netdev_wait(DEV_E1000E);
+}
+
+/* Hand the e1000e to vfio-pci: override, unbind, drivers_probe. */
+#define to_vfio_pci() do {						\
+	pci_reprobe(DEV_E1000E, "vfio-pci");				\
+	pci_expect_driver(DEV_E1000E, "vfio-pci");			\
+	path_wait(self->group_path, WAIT_MS);				\
+} while (0)
+
+/* And back: clear the override, unbind, drivers_probe; the netdev returns. */
+#define to_e1000e() do {						\
+	char __name[32];						\
+	pci_reprobe(DEV_E1000E, NULL);					\
+	pci_expect_driver(DEV_E1000E, "e1000e");			\
+	pci_netdev_wait(DEV_E1000E);					\
+	pci_netdev(DEV_E1000E, __name);					\
+} while (0)
+
+/* vfio-pci round trip, the device used once through the library. */
+TEST_F(vfio_e1000e, use_once)
+{
+	struct vfio_dev v;
+
+	to_vfio_pci();
+	vfio_dev_init(&v, DEV_E1000E);
+	vfio_dev_open(&v);
+	REQUIRE(v.vendor == 0x8086, "%s: vendor 0x%04x through VFIO",
+		DEV_E1000E, v.vendor);
+	vfio_dev_close(&v);
+	to_e1000e();
+}
+
+/* Run @argv with stdin and stdout on pipes; *@in / *@out get our ends. */
+static pid_t spawn(char *const argv[], int *in, FILE **out)
+{
+	int pin[2], pout[2];
+	pid_t pid;
+
+	if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -errno;
+	if (!pid) {
+		dup2(pin[0], STDIN_FILENO);
+		dup2(pout[1], STDOUT_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	close(pin[0]);
+	close(pout[1]);
+	*in = pin[1];
+	*out = fdopen(pout[0], "r");
+	return pid;
+}
+
+/*
+ * Copy @out's lines to our log until one equals @until (to the end if NULL).
+ * stderr, as TH_LOG: the harness ends a test with _exit(), which would drop
+ * whatever sat in a buffered stdout.
+ */
+static bool relay(FILE *out, const char *until)
+{
+	char line[256];
+
+	while (fgets(line, sizeof(line), out)) {
+		fprintf(stderr, "#   vfio-client: %s", line);
+		line[strcspn(line, "\n")] = '\0';
+		if (until && !strcmp(line, until))
+			return true;
+	}
+	return !until;
+}
+
+static int wait_exit(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) < 0)
+		return -errno;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+/*
+ * vfio-client once, then holding: while it holds, the group cannot be
+ * opened a second time; after a line on its stdin it exits 0 and the
+ * group is free again.
+ */
+TEST_F(vfio_e1000e, client_hold)
+{
+	char *once[] = { VFIO_CLIENT, DEV_E1000E, NULL };
+	char *hold[] = { VFIO_CLIENT, "--hold", DEV_E1000E, NULL };
+	FILE *out;
+	int in, fd, rc;
+	pid_t pid;
+
+	to_vfio_pci();
+
+	pid = CHECK_OK(spawn(once, &in, &out), "spawn %s %s", VFIO_CLIENT, DEV_E1000E);
+	close(in);
+	relay(out, NULL);
+	fclose(out);
+	rc = wait_exit(pid);
+	REQUIRE(rc == 0, "%s: vfio-client exited %d", DEV_E1000E, rc);
+
+	self->holder = CHECK_OK(spawn(hold, &in, &out), "spawn %s --hold %s",
+				VFIO_CLIENT, DEV_E1000E);
+	REQUIRE(relay(out, "holding"), "%s: vfio-client --hold did not hold",
+		DEV_E1000E);
+	vfio_group_open_err(EBUSY, self->group_id, &fd);
+	REQUIRE(write(in, "\n", 1) == 1, "write to vfio-client: %s", strerror(errno));
+	close(in);
+	relay(out, NULL);
+	fclose(out);
+	rc = wait_exit(self->holder);
+	self->holder = 0;
+	REQUIRE(rc == 0, "%s: vfio-client --hold exited %d", DEV_E1000E, rc);
+
+	vfio_group_open(self->group_id, &fd);
+	close(fd);
+	to_e1000e();
+}
+
+TEST_HARNESS_MAIN

@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest/sysfs.c - PCI driver binding and IOMMU groups through sysfs.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sysfs.h"
+
+#define PCI_DEVICES	"/sys/bus/pci/devices"
+#define PCI_DRIVERS	"/sys/bus/pci/drivers"
+
+int _sysfs_write(const char *path, const char *str)
+{
+	size_t len = strlen(str);
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = write(fd, str, len);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	close(fd);
+	return rc;
+}
+
+static int pci_exists(const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s", bdf);
+	return access(path, F_OK) ? -ENODEV : 0;
+}
+
+/* The last path component of the symlink @path into @buf. */
+static int link_name(const char *path, char *buf, size_t len)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (strlen(base) >= len)
+		return -ENAMETOOLONG;
+	strcpy(buf, base);
+	return 0;
+}
+
+int _pci_driver(const char *bdf, char *drv, size_t len)
+{
+	char path[PATH_MAX];
+	int rc;
+
+	rc = pci_exists(bdf);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", bdf);
+	rc = link_name(path, drv, len);
+	if (rc == -ENOENT) {
+		drv[0] = '\0';
+		return 0;
+	}
+	return rc;
+}
+
+int _pci_bind(const char *drv, const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", drv);
+	return _sysfs_write(path, bdf);
+}
+
+int _pci_unbind(const char *drv, const char *bdf)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/unbind", drv);
+	return _sysfs_write(path, bdf);
+}
+
+int _pci_driver_override(const char *bdf, const char *drv)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
+	/* A lone newline clears the override. */
+	return _sysfs_write(path, drv && drv[0] ? drv : "\n");
+}
+
+int _pci_drivers_probe(const char *bdf)
+{
+	return _sysfs_write("/sys/bus/pci/drivers_probe", bdf);
+}
+
+int _pci_reprobe(const char *bdf, const char *override)
+{
+	char drv[DRV_NAME_LEN];
+	int rc;
+
+	rc = _pci_driver_override(bdf, override);
+	if (rc)
+		return rc;
+	rc = _pci_driver(bdf, drv, sizeof(drv));
+	if (rc)
+		return rc;
+	if (drv[0]) {
+		rc = _pci_unbind(drv, bdf);
+		if (rc)
+			return rc;
+	}
+	return _pci_drivers_probe(bdf);
+}
+
+int _pci_restore(const char *bdf, const char *drv)
+{
+	char cur[DRV_NAME_LEN];
+	int rc;
+
+	rc = pci_exists(bdf);
+	if (!rc)
+		rc = _pci_driver_override(bdf, NULL);
+	if (!rc)
+		rc = _pci_driver(bdf, cur, sizeof(cur));
+	if (rc || !strcmp(cur, drv))
+		return rc;
+	if (cur[0]) {
+		rc = _pci_unbind(cur, bdf);
+		if (rc)
+			return rc;
+	}
+	return _pci_bind(drv, bdf);
+}
+
+int _pci_group(const char *bdf)
+{
+	char path[PATH_MAX], name[32], *end;
+	long group;
+	int rc;
+
+	rc = pci_exists(bdf);
+	if (rc)
+		return rc;
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/iommu_group", bdf);
+	rc = link_name(path, name, sizeof(name));
+	if (rc)
+		return rc;
+	errno = 0;
+	group = strtol(name, &end, 10);
+	if (errno || *end || group < 0 || group > INT_MAX)
+		return -EINVAL;
+	return group;
+}
+
+static int cmp_addr(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int _pci_group_members(int group, char (*bdfs)[PCI_ADDR_LEN], int max)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/devices", group);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		size_t len = strlen(de->d_name);
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (len >= PCI_ADDR_LEN) {	/* not a PCI address */
+			closedir(dir);
+			return -ENAMETOOLONG;
+		}
+		if (n < max)
+			memcpy(bdfs[n], de->d_name, len + 1);
+		n++;
+	}
+	closedir(dir);
+	qsort(bdfs, n < max ? n : max, PCI_ADDR_LEN, cmp_addr);
+	return n;
+}
+
+int _pci_netdev(const char *bdf, char *name, size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int rc = -ENOENT;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/net", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		if (de->d_name[0] == '.')
+			continue;
+		rc = strlen(de->d_name) < len ? 0 : -ENAMETOOLONG;
+		if (!rc)
+			strcpy(name, de->d_name);
+		break;
+	}
+	closedir(dir);
+	return rc;
+}
+
+int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val)
+{
+	char path[PATH_MAX], buf[32], *end;
+	unsigned long v;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/%s", bdf, attr);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	errno = 0;
+	v = strtoul(buf, &end, 16);
+	if (errno || end == buf || v > 0xffffffffUL)
+		return -EINVAL;
+	*val = v;
+	return 0;
+}
+
+int _path_wait(const char *path, int ms)
+{
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+
+	for (;;) {
+		if (!access(path, F_OK))
+			return 0;
+		if (errno != ENOENT)
+			return -errno;
+		if (ms <= 0)
+			return -ETIMEDOUT;
+		nanosleep(&tick, NULL);
+		ms -= 10;
+	}
+}

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * guest/sysfs.h - PCI driver binding and IOMMU groups through sysfs.
+ *
+ * Every function returns 0 (or a count / number, where it says so) on
+ * success and -errno on failure; it never prints. A device is named by its
+ * PCI address ("0000:00:03.0", see devices.h). Test-side wrappers that assert
+ * or expect a failure are in selftest.h.
+ */
+#ifndef GUEST_SYSFS_H
+#define GUEST_SYSFS_H
+
+#include <stddef.h>
+
+#define PCI_ADDR_LEN	16	/* "0000:00:00.0" + NUL, rounded up */
+#define DRV_NAME_LEN	64
+
+/* Write @str to the sysfs file @path in one write(). */
+int _sysfs_write(const char *path, const char *str);
+
+/* The name of the driver bound to @bdf into @drv; "" when none is bound. */
+int _pci_driver(const char *bdf, char *drv, size_t len);
+
+/* Bind / unbind through /sys/bus/pci/drivers/<drv>/{bind,unbind}. */
+int _pci_bind(const char *drv, const char *bdf);
+int _pci_unbind(const char *drv, const char *bdf);
+
+/* Set driver_override to @drv; NULL or "" clears it. */
+int _pci_driver_override(const char *bdf, const char *drv);
+
+/* Write @bdf to /sys/bus/pci/drivers_probe. */
+int _pci_drivers_probe(const char *bdf);
+
+/*
+ * Set driver_override to @override (NULL clears it), unbind the current
+ * driver if there is one, and write drivers_probe: the way a device is
+ * handed to vfio-pci and back.
+ */
+int _pci_reprobe(const char *bdf, const char *override);
+
+/*
+ * Put the device back on driver @drv as at boot: clear driver_override,
+ * unbind whatever else is bound, bind @drv. No-op if @drv is bound already.
+ */
+int _pci_restore(const char *bdf, const char *drv);
+
+/* The device's IOMMU group number (>= 0); -ENOENT when it has none. */
+int _pci_group(const char *bdf);
+
+/*
+ * Fill @bdfs (sorted) with up to @max members of IOMMU group @group and
+ * return how many members the group has.
+ */
+int _pci_group_members(int group, char (*bdfs)[PCI_ADDR_LEN], int max);
+
+/* The first network interface under the device's net/ into @name. */
+int _pci_netdev(const char *bdf, char *name, size_t len);
+
+/* Read a hex attribute such as "vendor" or "device" into @val. */
+int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val);
+
+/* Wait up to @ms milliseconds for @path to exist; -ETIMEDOUT if it does not. */
+int _path_wait(const char *path, int ms);
+
+#endif

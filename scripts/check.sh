@@ -1,0 +1,59 @@
+#!/bin/sh
+# scripts/check.sh - every test of the project, in one run (make check).
+#
+# Steps, each with a banner, its elapsed time and its own pass/fail line;
+# a failed step does not stop the others. Ends with one line:
+#   check: N passed, N failed (total S s)
+#
+# Inputs (env): STEPS (space-separated step names to run, default all; see
+#   the list below), plus what the step scripts take (KSRC, JOBS, ...).
+# Exit: 0 every step passed, 1 a step failed, 2 error.
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+[ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
+
+S=$TOP/scripts
+ALL="deps harness shellcheck tree checkpatch roundtrip each-patch kunit guest-x86_64 guest-arm64"
+STEPS=${STEPS:-$ALL}
+for s in $STEPS; do
+	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
+done
+
+step_cmd() {
+	case "$1" in
+	deps) "$S/deps.sh" ;;
+	harness) "$TOP/tests/run.sh" ;;
+	shellcheck) need_cmd shellcheck shellcheck
+		shellcheck -x "$S"/*.sh "$TOP/tests/run.sh" "$TOP/guest/init" "$TOP/.ci/run" ;;
+	tree) "$S/tree.sh" ;;
+	checkpatch) "$S/checkpatch.sh" ;;
+	roundtrip) "$S/roundtrip.sh" ;;
+	each-patch) "$S/each-patch.sh" ;;
+	kunit) "$S/kunit.sh" ;;
+	guest-x86_64) ARCH=x86_64 "$S/guest.sh" ;;
+	guest-arm64) ARCH=arm64 "$S/guest.sh" ;;
+	esac
+}
+
+total=$(echo "$STEPS" | wc -w)
+i=0 passed=0 failed=0 failed_names=
+t0=$(date +%s)
+for s in $STEPS; do
+	i=$((i + 1))
+	echo
+	echo "=== [$i/$total] $s"
+	t=$(date +%s)
+	if step_cmd "$s"; then
+		passed=$((passed + 1))
+		echo "=== [$i/$total] $s: ok ($(elapsed "$t") s)"
+	else
+		failed=$((failed + 1))
+		failed_names="$failed_names $s"
+		echo "=== [$i/$total] $s: FAILED ($(elapsed "$t") s)"
+	fi
+done
+echo
+[ -z "$failed_names" ] || echo "failed steps:$failed_names"
+echo "check: $passed passed, $failed failed (total $(elapsed "$t0") s)"
+[ "$failed" = 0 ]

@@ -1,0 +1,117 @@
+#!/bin/sh
+# scripts/initramfs.sh - pack the guest programs into an initramfs (no root).
+#
+# 1. Build guest/ (guest/Makefile) into out/guest/$ARCH, static, against the
+#    kernel build's uapi headers.
+# 2. Get a static busybox for $ARCH: the host's busybox-static package when
+#    the host is that architecture, else the Debian package for $ARCH,
+#    downloaded with `apt-get download` into out/dl/ and unpacked under
+#    out/guest/.
+# 3. Write a gen_init_cpio list (out/guest/$ARCH/initramfs.list): /init,
+#    /bin/busybox with links for the applets /init calls, the tools in /bin,
+#    the tests and /tests/list; run the build's usr/gen_init_cpio (built from
+#    $KSRC/usr/gen_init_cpio.c when the build has none).
+#
+# Inputs (env): ARCH (x86_64|arm64, default x86_64), BUILD (kernel build dir,
+#   default out/build/$ARCH), HDR (uapi headers, default
+#   $BUILD/usr-headers/include), OUTFILE (default
+#   out/build/initramfs-$ARCH.cpio: one per architecture, as the programs do
+#   not depend on which kernel runs them), KSRC (default out/linux).
+# Exit: 0 written, 2 error (bad input, missing headers or tools, build failed).
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+
+usage() {
+	echo "usage: $0    (env: ARCH=x86_64|arm64 BUILD=dir HDR=dir OUTFILE=file)"
+	exit 2
+}
+[ $# -eq 0 ] || usage
+
+ARCH=${ARCH:-x86_64}
+case "$ARCH" in
+x86_64) DEBARCH=amd64 CROSS= ;;
+arm64) DEBARCH=arm64 CROSS=aarch64-linux-gnu- ;;
+*) warn "ARCH=$ARCH: expected x86_64 or arm64"; usage ;;
+esac
+BUILD=${BUILD:-$OUT/build/$ARCH}
+HDR=${HDR:-$BUILD/usr-headers/include}
+OUTFILE=${OUTFILE:-$OUT/build/initramfs-$ARCH.cpio}
+GUEST=$OUT/guest/$ARCH
+LIST=$GUEST/initramfs.list
+# The busybox applets guest/init calls.
+APPLETS="sh mount cat sed tr uname timeout dmesg poweroff"
+
+[ -f "$HDR/linux/vfio.h" ] ||
+	die "no uapi headers at $HDR: build the $ARCH kernel first (scripts/kbuild.sh)"
+[ -f "$KSRC/tools/testing/selftests/kselftest_harness.h" ] ||
+	die "no kernel tree at $KSRC: run 'make tree' first"
+case "$OUT" in *[[:space:]]*) die "OUT=$OUT: gen_init_cpio lists cannot hold spaces" ;; esac
+
+cleanup() { rm -f "$OUTFILE.tmp"; }
+trap cleanup EXIT
+
+need_cmd make make
+need_cmd "${CROSS}gcc" "gcc${CROSS:+-aarch64-linux-gnu}"
+if [ -n "$CROSS" ]; then
+	need_file /usr/aarch64-linux-gnu/lib/libc.a libc6-dev-arm64-cross
+else
+	need_file "/usr/lib/$(gcc -print-multiarch)/libc.a" libc6-dev
+fi
+
+say "[1/3] guest programs for $ARCH -> $GUEST"
+make -s -C "$TOP/guest" ARCH="$ARCH" O="$GUEST" HDR="$HDR" KSRC="$KSRC" ||
+	die "building guest/ for $ARCH failed"
+
+say "[2/3] static busybox for $ARCH"
+if [ "$(dpkg --print-architecture)" = "$DEBARCH" ]; then
+	need_pkgs busybox-static
+	BUSYBOX=/bin/busybox
+else
+	need_cmd dpkg-deb dpkg
+	mkdir -p "$OUT/dl"
+	deb=$(find "$OUT/dl" -maxdepth 1 -name "busybox-static_*_$DEBARCH.deb" | sort | tail -n 1)
+	if [ -z "$deb" ]; then
+		say "apt-get download busybox-static:$DEBARCH"
+		(cd "$OUT/dl" && apt-get download -q -o APT::Sandbox::User=root "busybox-static:$DEBARCH" >/dev/null) ||
+			die "apt-get download busybox-static:$DEBARCH failed (is $DEBARCH enabled: dpkg --add-architecture $DEBARCH && apt-get update?)"
+		deb=$(find "$OUT/dl" -maxdepth 1 -name "busybox-static_*_$DEBARCH.deb" | sort | tail -n 1)
+	fi
+	root=$OUT/guest/busybox-$DEBARCH
+	rm -rf "$root"
+	dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
+	BUSYBOX=$root/bin/busybox
+fi
+[ -x "$BUSYBOX" ] || die "no busybox at $BUSYBOX"
+
+GEN=$BUILD/usr/gen_init_cpio
+if [ ! -x "$GEN" ]; then
+	GEN=$OUT/gen_init_cpio
+	say "building $GEN from $KSRC/usr/gen_init_cpio.c"
+	need_cmd gcc gcc
+	gcc -O2 -o "$GEN" "$KSRC/usr/gen_init_cpio.c" || die "building gen_init_cpio failed"
+fi
+
+say "[3/3] $OUTFILE"
+{
+	for d in /dev /proc /sys /tmp /bin /sbin /tests; do
+		echo "dir $d 0755 0 0"
+	done
+	echo "nod /dev/console 0600 0 0 c 5 1"
+	echo "file /init $TOP/guest/init 0755 0 0"
+	echo "file /bin/busybox $BUSYBOX 0755 0 0"
+	for a in $APPLETS; do
+		echo "slink /bin/$a busybox 0777 0 0"
+	done
+	while read -r t; do
+		echo "file /bin/$t $GUEST/$t 0755 0 0"
+	done <"$GUEST/tools.list"
+	while read -r t; do
+		echo "file /tests/$t $GUEST/$t 0755 0 0"
+	done <"$GUEST/tests.list"
+	echo "file /tests/list $GUEST/tests.list 0644 0 0"
+} >"$LIST"
+mkdir -p "$(dirname -- "$OUTFILE")"
+"$GEN" -t 0 "$LIST" >"$OUTFILE.tmp" || die "gen_init_cpio $LIST failed"
+mv "$OUTFILE.tmp" "$OUTFILE"
+say "wrote $OUTFILE ($(wc -c <"$OUTFILE") bytes; tests: $(tr '\n' ' ' <"$GUEST/tests.list"))"
