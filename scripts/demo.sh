@@ -35,7 +35,7 @@ row() {
 	bind=$(sed -n 's/^ *# demo: bind e1000 returned: //p' "$log" | tr -d '\r' | head -1)
 	drv=$(sed -n 's/^ *# demo: driver bound: //p' "$log" | tr -d '\r' | head -1)
 	report=$(grep -o 'kernel BUG at [^ ]*\|WARNING: CPU: [0-9]* PID: [0-9]* at [^ ]*\|BUG: [A-Za-z ]*\|Oops[^ ]*\|general protection fault' "$log" |
-		head -1 | tr -d '\r')
+		head -1 | tr -d '\r' | sed 's|\.\./\.\./linux/||')
 	died=no
 	grep -q 'Kernel panic' "$log" && died="yes (panic)"
 	grep -q '^# linux-dma-ownership: guest suite done' "$log" || [ "$died" != no ] ||

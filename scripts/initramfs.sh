@@ -109,6 +109,9 @@ say "[3/3] $OUTFILE"
 	while read -r t; do
 		echo "file /tests/$t $GUEST/$t 0755 0 0"
 	done <"$GUEST/tests.list"
+	while read -r t; do
+		[ -z "$t" ] || echo "file /tests/$t $GUEST/$t 0755 0 0"
+	done <"$GUEST/extra-tests.list"
 	echo "file /tests/list $GUEST/tests.list 0644 0 0"
 } >"$LIST"
 mkdir -p "$(dirname -- "$OUTFILE")"

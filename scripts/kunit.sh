@@ -37,7 +37,7 @@ if [ "$rc" != 0 ]; then
 	echo "kunit: FAIL: kunit.py exited $rc"
 	exit 1
 fi
-if grep -q 'not ok\|crashed\|\[CRASHED\]\|\[FAILED\]' "$BUILD/kunit.log"; then
+if grep -q '\[CRASHED\]\|\[FAILED\]\|\[ERROR\]\|not ok' "$BUILD/kunit.log"; then
 	echo "kunit: FAIL: a case failed or crashed"
 	exit 1
 fi

@@ -37,6 +37,11 @@ need_cmd xz xz-utils
 
 git_k() { git -C "$KSRC" "$@"; }
 
+# Does apt know the pinned source package version?
+src_known() {
+	apt-cache showsrc "$BASE_DEB_PKG" 2>/dev/null | grep -qx "Version: $BASE_DEB_VER"
+}
+
 fetch_tarball() {
 	if [ -n "${KERNEL_TARBALL:-}" ]; then
 		[ -f "$KERNEL_TARBALL" ] || die "KERNEL_TARBALL=$KERNEL_TARBALL: no such file"
@@ -46,11 +51,9 @@ fetch_tarball() {
 	TARBALL=$DL/$BASE_TARBALL
 	[ -f "$TARBALL" ] && return
 	need_cmd dpkg-source dpkg-dev
-	if ! grep -rqs "^[^#]*deb-src.*$BASE_DEB_SUITE\|^Types:.*deb-src" \
-		/etc/apt/sources.list /etc/apt/sources.list.d/ ||
-		! grep -rqs "$BASE_DEB_SUITE" /etc/apt/sources.list /etc/apt/sources.list.d/; then
-		[ "$(id -u)" = 0 ] || die "no deb-src entry for $BASE_DEB_SUITE; as root add one to /etc/apt/sources.list.d/ (see README), or pass KERNEL_TARBALL="
-		say "adding a deb-src entry for $BASE_DEB_SUITE (source packages only)"
+	if ! src_known; then
+		[ "$(id -u)" = 0 ] || die "apt knows no source $BASE_DEB_PKG=$BASE_DEB_VER: as root, add a deb-src entry for $BASE_DEB_SUITE (see README), or pass KERNEL_TARBALL="
+		say "adding a deb-src entry for $BASE_DEB_SUITE (source packages only, nothing else from bullseye)"
 		cat >/etc/apt/sources.list.d/linux-dma-ownership-base.sources <<-SRC
 		Types: deb-src
 		URIs: http://deb.debian.org/debian-security
@@ -58,7 +61,9 @@ fetch_tarball() {
 		Components: main
 		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 		SRC
+		say "apt-get update"
 		apt-get update -qq >/dev/null || die "apt-get update failed"
+		src_known || die "apt still knows no source $BASE_DEB_PKG=$BASE_DEB_VER after adding $BASE_DEB_SUITE"
 	fi
 	mkdir -p "$DL"
 	say "apt-get source --download-only $BASE_DEB_PKG=$BASE_DEB_VER"
