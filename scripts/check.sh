@@ -14,7 +14,9 @@ set -eu
 [ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
 
 S=$TOP/scripts
-ALL="deps harness shellcheck tree checkpatch roundtrip each-patch kunit guest-x86_64 guest-arm64"
+# each-patch last: the final tree is then in ccache, and each earlier patch
+# rebuilds only what the later patches change.
+ALL="deps harness shellcheck tree checkpatch roundtrip kunit guest-x86_64 guest-arm64 each-patch"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
