@@ -41,6 +41,8 @@ mkdir -p "$BUILD"
 
 FRAGS="$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
 FRAGS="$FRAGS $TOP/configs/guest-debug.config $TOP/configs/guest-$ARCH.config"
+# The series's KUnit suites; the base has none.
+[ "$BASE" = 1 ] || FRAGS="$FRAGS $TOP/configs/guest-kunit.config"
 FRAGS="$FRAGS $EXTRA_CONFIGS"
 
 export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out
