@@ -14,6 +14,9 @@ set -eu
 CP=$KSRC/scripts/checkpatch.pl
 [ -f "$CP" ] || die "no $CP: run 'make tree' first"
 need_cmd perl perl
+# checkpatch runs scripts/spdxcheck.py, which needs these; without them it
+# skips the SPDX check with a traceback.
+need_pkgs python3-ply python3-git
 
 fail=0 n=0
 for p in $(grep -v '^[[:space:]]*\(#\|$\)' "$TOP/patches/series" || true); do
