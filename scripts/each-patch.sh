@@ -37,7 +37,17 @@ for c in $commits; do
 	git -C "$WT" checkout -q --detach "$c"
 	subj=$(git -C "$WT" log -1 --format=%s)
 	start=$(date +%s)
-	if ! BUILD=$OUT/each/build/x86_64 KSRC=$WT TARGETS=vmlinux \
+	# The guest's KUnit suites, as far as this commit defines them: a suite
+	# is built from the patch that adds it on.
+	frag=$OUT/each/guest-kunit-$i.config
+	while read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		sym=${line%%=*}
+		if git -C "$WT" grep -q "^config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
+			echo "$line"
+		fi
+	done <"$TOP/configs/guest-kunit.config" >"$frag"
+	if ! BUILD=$OUT/each/build/x86_64 KSRC=$WT TARGETS=vmlinux KUNIT_FRAGMENT=$frag \
 		"$TOP/scripts/kbuild.sh" >"$OUT/each/patch-$i-x86_64.log" 2>&1; then
 		echo "not ok $i x86_64: $subj (log: out/each/patch-$i-x86_64.log)"
 		tail -20 "$OUT/each/patch-$i-x86_64.log" | sed 's/^/    /'

@@ -9,7 +9,8 @@
 #
 # Inputs (env): ARCH (x86_64|arm64, default x86_64), BASE=1 (build the
 #   unpatched base from a worktree at the base tag), KSRC, BUILD (build dir),
-#   EXTRA_CONFIGS (more fragments), TARGETS (make targets, default the image).
+#   EXTRA_CONFIGS (more fragments), TARGETS (make targets, default the image),
+#   KUNIT_FRAGMENT (default configs/guest-kunit.config; empty for none).
 # Output: $BUILD/<image>, $BUILD/usr-headers/include.
 # Exit: 0 built, 2 error.
 set -eu
@@ -41,8 +42,10 @@ mkdir -p "$BUILD"
 
 FRAGS="$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
 FRAGS="$FRAGS $TOP/configs/guest-debug.config $TOP/configs/guest-$ARCH.config"
-# The series's KUnit suites; the base has none.
-[ "$BASE" = 1 ] || FRAGS="$FRAGS $TOP/configs/guest-kunit.config"
+# The series's KUnit suites; the base has none. each-patch.sh passes the part
+# of it that the commit it builds defines.
+KUNIT_FRAGMENT=${KUNIT_FRAGMENT-$TOP/configs/guest-kunit.config}
+[ "$BASE" = 1 ] || [ -z "$KUNIT_FRAGMENT" ] || FRAGS="$FRAGS $KUNIT_FRAGMENT"
 FRAGS="$FRAGS $EXTRA_CONFIGS"
 
 export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out
