@@ -72,6 +72,7 @@ else
 	mkdir -p "$OUT/dl"
 	deb=$(find "$OUT/dl" -maxdepth 1 -name "busybox-static_*_$DEBARCH.deb" | sort | tail -n 1)
 	if [ -z "$deb" ]; then
+		need_foreign_arch "$DEBARCH"
 		say "apt-get download busybox-static:$DEBARCH"
 		(cd "$OUT/dl" && apt-get download -q -o APT::Sandbox::User=root "busybox-static:$DEBARCH" >/dev/null) ||
 			die "apt-get download busybox-static:$DEBARCH failed (is $DEBARCH enabled: dpkg --add-architecture $DEBARCH && apt-get update?)"

@@ -65,13 +65,6 @@ need_pkgs() {
 		warn "run as root: apt-get install -y --no-install-recommends$_missing"
 		exit 2
 	fi
-	case "$_missing" in *:arm64*)
-		dpkg --print-foreign-architectures | grep -qx arm64 || {
-			say "enabling the arm64 foreign architecture (for arm64 busybox-static)"
-			dpkg --add-architecture arm64
-			_APT_UPDATED=
-		} ;;
-	esac
 	if [ -z "${_APT_UPDATED:-}" ]; then
 		say "apt-get update"
 		apt-get update -qq >/dev/null || die "apt-get update failed"
@@ -81,6 +74,21 @@ need_pkgs() {
 	# shellcheck disable=SC2086 # word splitting of the package list is wanted
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
 		$_missing >/dev/null || die "apt-get install$_missing failed"
+}
+
+# need_foreign_arch ARCH: let apt fetch packages of Debian architecture ARCH
+# (dpkg --add-architecture + apt-get update, as root; else exit 2).
+need_foreign_arch() {
+	[ "$(dpkg --print-architecture)" = "$1" ] && return 0
+	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
+	if [ "$(id -u)" != 0 ]; then
+		warn "apt cannot fetch $1 packages; run as root: dpkg --add-architecture $1 && apt-get update"
+		exit 2
+	fi
+	say "enabling the $1 foreign architecture (dpkg --add-architecture $1), apt-get update"
+	dpkg --add-architecture "$1"
+	apt-get update -qq >/dev/null || die "apt-get update failed"
+	_APT_UPDATED=1
 }
 
 # The packages every kernel build needs.
