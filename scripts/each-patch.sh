@@ -43,7 +43,7 @@ for c in $commits; do
 	while read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
 		sym=${line%%=*}
-		if git -C "$WT" grep -q "^config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
+		if git -C "$WT" grep -qE "^(menu)?config ${sym#CONFIG_}\$" -- '*Kconfig*'; then
 			echo "$line"
 		fi
 	done <"$TOP/configs/guest-kunit.config" >"$frag"
