@@ -19,7 +19,7 @@ need_cmd perl perl
 need_pkgs python3-ply python3-git
 
 fail=0 n=0
-for p in $(grep -v '^[[:space:]]*\(#\|$\)' "$TOP/patches/series" || true); do
+for p in $(series_files); do
 	n=$((n + 1))
 	ignore=$(awk -v p="$p" '$1 == p { printf "%s%s", sep, $2; sep = "," }' \
 		"$TOP/checkpatch.exceptions")

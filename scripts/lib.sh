@@ -76,6 +76,13 @@ need_pkgs() {
 		$_missing >/dev/null || die "apt-get install$_missing failed"
 }
 
+# series_files: the patch files patches/series names, in order (comments and
+# blank lines skipped); nothing for a missing or empty series.
+series_files() {
+	[ -f "$TOP/patches/series" ] || return 0
+	grep -v '^[[:space:]]*\(#\|$\)' "$TOP/patches/series" || true
+}
+
 # need_foreign_arch ARCH: let apt fetch packages of Debian architecture ARCH
 # (dpkg --add-architecture + apt-get update, as root; else exit 2).
 need_foreign_arch() {

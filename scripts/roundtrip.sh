@@ -28,7 +28,7 @@ cleanup
 
 git_k worktree add -q -b roundtrip-check "$WT" "$BASE_TAG"
 n=0
-for p in $(grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series" || true); do
+for p in $(series_files); do
 	n=$((n + 1))
 	if ! git -C "$WT" am -q --keep-cr "$PATCHES/$p"; then
 		echo "roundtrip: FAIL: patch $n ($p) does not apply with git am"

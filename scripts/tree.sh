@@ -118,10 +118,6 @@ ids_of_branch() {
 		git_k show --format= "$c" | git_k patch-id --stable | cut -d' ' -f1
 	done
 }
-series_files() {
-	[ -f "$PATCHES/series" ] || return 0
-	grep -v '^[[:space:]]*\(#\|$\)' "$PATCHES/series" || true
-}
 
 apply_series() {
 	n=0
