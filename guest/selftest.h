@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * guest/selftest.h - kselftest_harness wrappers over sysfs.h and vfio.h.
+ * guest/selftest.h - kselftest_harness wrappers over sysfs.h, vfio.h and
+ * proc.h.
  *
  * Each wrapper is named after the library function without its leading
  * underscore:
@@ -25,6 +26,7 @@
 #include "kselftest_harness.h"
 
 #include "common.h"
+#include "proc.h"
 #include "sysfs.h"
 #include "vfio.h"
 
@@ -86,6 +88,8 @@
 	CHECK_OK(_pci_netdev(bdf, name, sizeof(name)), "netdev of %s", bdf)
 #define pci_netdev_err(e, bdf, name) \
 	CHECK_ERR(e, _pci_netdev(bdf, name, sizeof(name)), "netdev of %s", bdf)
+#define pci_netdev_wait(bdf, ms) \
+	CHECK_OK(_pci_netdev_wait(bdf, ms), "wait for a netdev of %s", bdf)
 #define path_wait(path, ms) \
 	CHECK_OK(_path_wait(path, ms), "wait for %s", path)
 
@@ -110,5 +114,9 @@
 	CHECK_OK(_vfio_group_open(g, fd), "open /dev/vfio/%d", g)
 #define vfio_group_open_err(e, g, fd) \
 	CHECK_ERR(e, _vfio_group_open(g, fd), "open /dev/vfio/%d", g)
+
+/* proc.h */
+#define proc_spawn(argv, in, out) \
+	CHECK_OK(_proc_spawn(argv, in, out), "spawn %s", (argv)[0])
 
 #endif

@@ -9,26 +9,17 @@
  * Every test leaves the devices bound as at boot (see the teardowns).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "devices.h"
 #include "selftest.h"
 
 #define VFIO_CLIENT	"/bin/vfio-client"
+/* How long a netdev or group node may take to show up after probe. */
 #define WAIT_MS		5000
-
-/* How long a netdev may take to show up after probe (it is synchronous). */
-#define pci_netdev_wait(bdf) do {					\
-	char __path[96];						\
-	snprintf(__path, sizeof(__path), "/sys/bus/pci/devices/%s/net", bdf); \
-	path_wait(__path, WAIT_MS);					\
-} while (0)
 
 FIXTURE(pci_dev) {
 	const FIXTURE_VARIANT(pci_dev) *dev;
@@ -81,7 +72,7 @@ TEST_F(pci_dev, unbind_bind)
 	pci_bind(variant->drv, variant->bdf);
 	pci_expect_driver(variant->bdf, variant->drv);
 	if (variant->netdev) {
-		pci_netdev_wait(variant->bdf);
+		pci_netdev_wait(variant->bdf, WAIT_MS);
 		pci_netdev(variant->bdf, name);
 	}
 }
@@ -149,12 +140,10 @@ FIXTURE_SETUP(vfio_e1000e)
 FIXTURE_TEARDOWN(vfio_e1000e)
 {
 	/* vfio-pci's remove waits for the device to be released: kill first. */
-	if (self->holder > 0) {
-		kill(self->holder, SIGKILL);
-		waitpid(self->holder, NULL, 0);
-	}
+	if (self->holder > 0)
+		_proc_kill(self->holder);
 	pci_restore(DEV_E1000E, "e1000e");
-	pci_netdev_wait(DEV_E1000E);
+	pci_netdev_wait(DEV_E1000E, WAIT_MS);
 }
 
 /* Hand the e1000e to vfio-pci: override, unbind, drivers_probe. */
@@ -169,7 +158,7 @@ FIXTURE_TEARDOWN(vfio_e1000e)
 	char __name[32];						\
 	pci_reprobe(DEV_E1000E, NULL);					\
 	pci_expect_driver(DEV_E1000E, "e1000e");			\
-	pci_netdev_wait(DEV_E1000E);					\
+	pci_netdev_wait(DEV_E1000E, WAIT_MS);				\
 	pci_netdev(DEV_E1000E, __name);					\
 } while (0)
 
@@ -187,58 +176,6 @@ TEST_F(vfio_e1000e, use_once)
 	to_e1000e();
 }
 
-/* Run @argv with stdin and stdout on pipes; *@in / *@out get our ends. */
-static pid_t spawn(char *const argv[], int *in, FILE **out)
-{
-	int pin[2], pout[2];
-	pid_t pid;
-
-	if (pipe2(pin, O_CLOEXEC) || pipe2(pout, O_CLOEXEC))
-		return -errno;
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (!pid) {
-		dup2(pin[0], STDIN_FILENO);
-		dup2(pout[1], STDOUT_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	close(pin[0]);
-	close(pout[1]);
-	*in = pin[1];
-	*out = fdopen(pout[0], "r");
-	return pid;
-}
-
-/*
- * Copy @out's lines to our log until one equals @until (to the end if NULL).
- * stderr, as TH_LOG: the harness ends a test with _exit(), which would drop
- * whatever sat in a buffered stdout.
- */
-static bool relay(FILE *out, const char *until)
-{
-	char line[256];
-
-	while (fgets(line, sizeof(line), out)) {
-		fprintf(stderr, "#   vfio-client: %s", line);
-		line[strcspn(line, "\n")] = '\0';
-		if (until && !strcmp(line, until))
-			return true;
-	}
-	return !until;
-}
-
-static int wait_exit(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) < 0)
-		return -errno;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
 /*
  * vfio-client once, then holding: while it holds, the group cannot be
  * opened a second time; after a line on its stdin it exits 0 and the
@@ -254,23 +191,22 @@ TEST_F(vfio_e1000e, client_hold)
 
 	to_vfio_pci();
 
-	pid = CHECK_OK(spawn(once, &in, &out), "spawn %s %s", VFIO_CLIENT, DEV_E1000E);
+	pid = proc_spawn(once, &in, &out);
 	close(in);
-	relay(out, NULL);
+	proc_relay(out, "vfio-client", NULL);
 	fclose(out);
-	rc = wait_exit(pid);
+	rc = _proc_wait(pid);
 	REQUIRE(rc == 0, "%s: vfio-client exited %d", DEV_E1000E, rc);
 
-	self->holder = CHECK_OK(spawn(hold, &in, &out), "spawn %s --hold %s",
-				VFIO_CLIENT, DEV_E1000E);
-	REQUIRE(relay(out, "holding"), "%s: vfio-client --hold did not hold",
-		DEV_E1000E);
+	self->holder = proc_spawn(hold, &in, &out);
+	REQUIRE(proc_relay(out, "vfio-client", "holding"),
+		"%s: vfio-client --hold did not hold", DEV_E1000E);
 	vfio_group_open_err(EBUSY, self->group_id, &fd);
 	REQUIRE(write(in, "\n", 1) == 1, "write to vfio-client: %s", strerror(errno));
 	close(in);
-	relay(out, NULL);
+	proc_relay(out, "vfio-client", NULL);
 	fclose(out);
-	rc = wait_exit(self->holder);
+	rc = _proc_wait(self->holder);
 	self->holder = 0;
 	REQUIRE(rc == 0, "%s: vfio-client --hold exited %d", DEV_E1000E, rc);
 

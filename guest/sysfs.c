@@ -225,6 +225,14 @@ int _pci_netdev(const char *bdf, char *name, size_t len)
 	return rc;
 }
 
+int _pci_netdev_wait(const char *bdf, int ms)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/net", bdf);
+	return _path_wait(path, ms);
+}
+
 int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val)
 {
 	char path[PATH_MAX], buf[32], *end;

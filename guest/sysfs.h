@@ -56,6 +56,12 @@ int _pci_group_members(int group, char (*bdfs)[PCI_ADDR_LEN], int max);
 /* The first network interface under the device's net/ into @name. */
 int _pci_netdev(const char *bdf, char *name, size_t len);
 
+/*
+ * Wait up to @ms milliseconds for the device's net/ directory (a NIC driver
+ * bound and its netdev registered); -ETIMEDOUT if it does not appear.
+ */
+int _pci_netdev_wait(const char *bdf, int ms);
+
 /* Read a hex attribute such as "vendor" or "device" into @val. */
 int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val);
 
