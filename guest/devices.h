@@ -35,6 +35,16 @@
 #define DEV_E1000_A	"0000:01:01.0"
 #define DEV_E1000_B	"0000:01:02.0"
 #define SHARED_GROUP	{ DEV_BRIDGE, DEV_E1000_A, DEV_E1000_B }
+
+/*
+ * x86_64 only: a PCIe root port without ACS (disable-acs=on), bound to
+ * pcieport, and an e1000e behind it. Without ACS the port and the e1000e
+ * share one IOMMU group (PORT_GROUP, sorted). Not on arm64, where v5.10's
+ * SMMUv3 on a device-tree boot gives bridges no group (see above).
+ */
+#define DEV_PORT	"0000:00:06.0"
+#define DEV_PORT_E1000E	"0000:02:00.0"
+#define PORT_GROUP	{ DEV_PORT, DEV_PORT_E1000E }
 #endif
 
 #endif

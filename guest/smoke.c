@@ -3,8 +3,8 @@
  * guest/smoke.c - the guest's devices, their groups, rebinding and VFIO.
  *
  * Proves the ground the ownership tests stand on: the devices of devices.h
- * are there with their drivers, the IOMMU groups have the expected shape,
- * every device survives unbind + bind, and the e1000e can go to vfio-pci,
+ * are there with their drivers, the IOMMU groups have the expected shape
+ * (on x86_64 also the root port's), every device survives unbind + bind, and the e1000e can go to vfio-pci,
  * be used through VFIO (library and vfio-client) and come back.
  * Every test leaves the devices bound as at boot (see the teardowns).
  */
@@ -35,6 +35,9 @@ FIXTURE_VARIANT_ADD(pci_dev, e1000e) { DEV_E1000E, "e1000e", true };
 FIXTURE_VARIANT_ADD(pci_dev, e1000_a) { DEV_E1000_A, "e1000", true };
 FIXTURE_VARIANT_ADD(pci_dev, e1000_b) { DEV_E1000_B, "e1000", true };
 FIXTURE_VARIANT_ADD(pci_dev, ahci) { DEV_AHCI, "ahci", false };
+#ifdef DEV_PORT_E1000E
+FIXTURE_VARIANT_ADD(pci_dev, e1000e_port) { DEV_PORT_E1000E, "e1000e", true };
+#endif
 
 FIXTURE_SETUP(pci_dev)
 {
@@ -107,6 +110,30 @@ TEST(group_shared)
 		REQUIRE(!strcmp(m[i], want[i]), "%s: group %d member %d is %s, expected %s",
 			DEV_E1000_A, g, i, m[i], want[i]);
 }
+
+#ifdef DEV_PORT
+/*
+ * A root port without ACS shares its group with the e1000e behind it, and
+ * pcieport is bound to it.
+ */
+TEST(group_port_e1000e)
+{
+	static const char *const want[] = PORT_GROUP;
+	char m[8][PCI_ADDR_LEN];
+	int g, n, i;
+
+	pci_expect_driver(DEV_PORT, "pcieport");
+	g = pci_group(DEV_PORT_E1000E);
+	REQUIRE(pci_group(DEV_PORT) == g, "%s: not in the group of %s (%d)",
+		DEV_PORT, DEV_PORT_E1000E, g);
+	n = pci_group_members(g, m);
+	REQUIRE(n == (int)ARRAY_SIZE(want), "%s: group %d has %d members, expected %zu",
+		DEV_PORT_E1000E, g, n, ARRAY_SIZE(want));
+	for (i = 0; i < n; i++)
+		REQUIRE(!strcmp(m[i], want[i]), "%s: group %d member %d is %s, expected %s",
+			DEV_PORT_E1000E, g, i, m[i], want[i]);
+}
+#endif
 
 /* The AHCI controller does not share the e1000e's group. */
 TEST(group_ahci_apart)

@@ -7,7 +7,8 @@
 #   arm64:  virt,iommu=smmuv3,gic-version=3, cortex-a57, device tree boot
 # Devices on both (addresses in guest/devices.h): e1000e alone in its group,
 # two e1000 sharing one group (x86_64: behind a pci-bridge, a group of three;
-# arm64: two functions of one slot, see guest/devices.h), one ahci.
+# arm64: two functions of one slot, see guest/devices.h), one ahci. x86_64
+# also has a PCIe root port without ACS and an e1000e behind it (one group).
 #
 # The verdict comes from the console log (scripts/verdict.sh), never from
 # QEMU's exit status. A guest still running at $TIMEOUT seconds is killed and
@@ -42,9 +43,14 @@ x86_64)
 		-device intel-iommu,intremap=on
 	CMDLINE="console=ttyS0 intel_iommu=on"
 	# Two e1000 behind a conventional PCI bridge: one group of three.
-	SHARED="-device pci-bridge,id=br1,chassis_nr=1,addr=0x4
+	# A PCIe root port without ACS with an e1000e behind it: the port
+	# (bound to pcieport) and the e1000e share a group. The bridge keeps
+	# bus 1, the port's secondary bus is 2.
+	ARCH_DEVS="-device pci-bridge,id=br1,chassis_nr=1,addr=0x4
 		-device e1000,bus=br1,addr=0x1,romfile=
-		-device e1000,bus=br1,addr=0x2,romfile="
+		-device e1000,bus=br1,addr=0x2,romfile=
+		-device pcie-root-port,id=rp1,chassis=2,addr=0x6,disable-acs=on
+		-device e1000e,bus=rp1,addr=0x0,romfile="
 	;;
 arm64)
 	need_cmd qemu-system-aarch64 qemu-system-arm
@@ -56,7 +62,7 @@ arm64)
 	# bridge: v5.10's SMMUv3 on a DT boot gives the bridge no group, each
 	# e1000 its own with the bridge's stream ID, and BUG_ON(ste_live)
 	# fires on the base (guest/devices.h says more).
-	SHARED="-device e1000,addr=0x4.0,multifunction=on,romfile=
+	ARCH_DEVS="-device e1000,addr=0x4.0,multifunction=on,romfile=
 		-device e1000,addr=0x4.1,romfile="
 	;;
 *) die "ARCH=$ARCH: expected x86_64 or arm64" ;;
@@ -73,11 +79,11 @@ mkdir -p "$(dirname -- "$LOG")"
 say "booting $suffix (timeout ${TIMEOUT}s), console log: $LOG"
 start=$(date +%s)
 rc=0
-# shellcheck disable=SC2086 # SHARED is a list of QEMU arguments
+# shellcheck disable=SC2086 # ARCH_DEVS is a list of QEMU arguments
 timeout -k 10 "$TIMEOUT" "$@" -accel tcg -m 1G -smp 2 \
 	-nodefaults -display none -no-reboot -serial stdio \
 	-device e1000e,addr=0x3,romfile= \
-	$SHARED \
+	$ARCH_DEVS \
 	-device ahci,addr=0x5 \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
 	</dev/null >"$LOG" 2>&1 || rc=$?
