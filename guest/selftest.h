@@ -114,6 +114,30 @@
 	CHECK_OK(_vfio_group_open(g, fd), "open /dev/vfio/%d", g)
 #define vfio_group_open_err(e, g, fd) \
 	CHECK_ERR(e, _vfio_group_open(g, fd), "open /dev/vfio/%d", g)
+#define vfio_container_open(fd) \
+	CHECK_OK(_vfio_container_open(fd), "open /dev/vfio/vfio")
+#define vfio_group_status(g, flags) \
+	CHECK_OK(_vfio_group_status(g, flags), "VFIO_GROUP_GET_STATUS")
+#define vfio_group_flags(g, flags) \
+	CHECK_OK(_vfio_group_flags(g, flags), "VFIO_GROUP_GET_STATUS of group %d", g)
+#define vfio_group_set_container(g, c) \
+	CHECK_OK(_vfio_group_set_container(g, c), "VFIO_GROUP_SET_CONTAINER")
+#define vfio_group_set_container_err(e, g, c) \
+	CHECK_ERR(e, _vfio_group_set_container(g, c), "VFIO_GROUP_SET_CONTAINER")
+#define vfio_group_unset_container(g) \
+	CHECK_OK(_vfio_group_unset_container(g), "VFIO_GROUP_UNSET_CONTAINER")
+#define vfio_set_iommu(c, type) \
+	CHECK_OK(_vfio_set_iommu(c, type), "VFIO_SET_IOMMU %d", type)
+#define vfio_map_dma(c, vaddr, iova, size) \
+	CHECK_OK(_vfio_map_dma(c, vaddr, iova, size), "VFIO_IOMMU_MAP_DMA iova 0x%llx", \
+		 (unsigned long long)(iova))
+#define vfio_unmap_dma(c, iova, size, unmapped) \
+	CHECK_OK(_vfio_unmap_dma(c, iova, size, unmapped), "VFIO_IOMMU_UNMAP_DMA iova 0x%llx", \
+		 (unsigned long long)(iova))
+#define vfio_device_fd(g, bdf, fd) \
+	CHECK_OK(_vfio_device_fd(g, bdf, fd), "VFIO_GROUP_GET_DEVICE_FD %s", bdf)
+#define vfio_config_ids(dev, vendor, devid) \
+	CHECK_OK(_vfio_config_ids(dev, vendor, devid), "config space read")
 
 /* proc.h */
 #define proc_spawn(argv, in, out) \

@@ -69,6 +69,18 @@ int _vfio_group_status(int group, uint32_t *flags)
 	return 0;
 }
 
+int _vfio_group_flags(int group_id, uint32_t *flags)
+{
+	int fd, rc;
+
+	rc = _vfio_group_open(group_id, &fd);
+	if (rc)
+		return rc;
+	rc = _vfio_group_status(fd, flags);
+	close(fd);
+	return rc;
+}
+
 int _vfio_group_set_container(int group, int container)
 {
 	return ioctl(group, VFIO_GROUP_SET_CONTAINER, &container) ? -errno : 0;

@@ -47,6 +47,8 @@ int _vfio_check_type1v2(int container);
 /* Open /dev/vfio/<group_id> into *@fd. */
 int _vfio_group_open(int group_id, int *fd);
 int _vfio_group_status(int group, uint32_t *flags);
+/* Open /dev/vfio/<group_id>, VFIO_GROUP_GET_STATUS into *@flags, close. */
+int _vfio_group_flags(int group_id, uint32_t *flags);
 int _vfio_group_set_container(int group, int container);
 int _vfio_group_unset_container(int group);
 int _vfio_set_iommu(int container, int type);
