@@ -17,6 +17,14 @@
 #   7. a KUnit `TAP version 14` document, if any, has as many suite results
 #      as its plan, and every suite as many case results as its own plan.
 #
+# With --expect-crash a log passes instead when the kernel died where it
+# had to, as the unpatched base does in the full guest suite: the first
+# kernel report is EXPECT_REPORT and it comes while the kselftest test
+# EXPECT_TEST runs (after the harness's `#  RUN  <test> ...` line, before
+# its `OK` / `FAIL` line). A report before it (a WARN in an earlier test),
+# the crash in another test, or no report at all fail. What follows the
+# crash (oops, panic, a log cut short) is not judged.
+#
 # Each line is read after dropping CRs, terminal escapes and a printk
 # timestamp `[    1.234567] `. Timestamped lines come from the kernel; the
 # /init document is made of the lines of the same origin as its version line,
@@ -24,25 +32,36 @@
 # lines are read as kernel lines. The log is read on stdin, so any file name
 # works.
 #
-# Usage: scripts/verdict.sh LOG
+# Usage: scripts/verdict.sh [--expect-crash] LOG
 # Inputs (env): VERDICT_QUIET=1 prints only the verdict lines, not the list
-#   of skipped tests before them; AWK (default awk, any POSIX awk).
+#   of skipped tests before them; AWK (default awk, any POSIX awk);
+#   for --expect-crash: EXPECT_TEST (default ownership.bind_into_held_group)
+#   and EXPECT_REPORT (a fixed string, default `kernel BUG at
+#   drivers/vfio/vfio.c:`; report paths lose a leading `../../linux/`).
 # Output (stdout): one `verdict: FAIL: <reason>` line per reason, or the one
-#   line `verdict: PASS: N results (P passed, S skipped)`.
+#   line `verdict: PASS: N results (P passed, S skipped)`; --expect-crash
+#   prints one line, `verdict: PASS: expected crash: ...` or a FAIL.
 # Exit: 0 pass, 1 fail, 2 harness error (bad arguments, no readable log).
 set -eu
 
 usage() {
 	cat <<EOF
-usage: ${0##*/} LOG
+usage: ${0##*/} [--expect-crash] LOG
 Give the verdict on a guest's raw console log: exit 0 pass, 1 fail,
 2 harness error. VERDICT_QUIET=1 prints only the verdict lines.
+--expect-crash: pass iff the first kernel report is \$EXPECT_REPORT and
+comes while the test \$EXPECT_TEST runs (the unpatched base's full suite).
 EOF
 }
 
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 2; }
 
 case "${1:-}" in -h | --help) usage; exit 0 ;; esac
+expect_crash=0
+if [ "${1:-}" = --expect-crash ]; then
+	expect_crash=1
+	shift
+fi
 if [ "$#" -ne 1 ]; then
 	usage >&2
 	exit 2
@@ -54,7 +73,9 @@ LOG=$1
 
 rc=0
 # shellcheck disable=SC2016 # the program is awk, not shell
-"${AWK:-awk}" -v quiet="${VERDICT_QUIET:-0}" '
+"${AWK:-awk}" -v quiet="${VERDICT_QUIET:-0}" -v expect_crash="$expect_crash" \
+	-v expect_test="${EXPECT_TEST:-ownership.bind_into_held_group}" \
+	-v expect_report="${EXPECT_REPORT:-kernel BUG at drivers/vfio/vfio.c:}" '
 BEGIN {
 	SENTINEL = "# linux-dma-ownership: guest suite done"
 	MAXREPORTS = 8
@@ -69,6 +90,7 @@ BEGIN {
 	for (c = 1; c <= 4; c++)
 		nr_cat[c] = 0
 	nr_nested = 0; nr_skips = 0
+	running = ""	# the kselftest test between its RUN and OK / FAIL lines
 }
 
 # reason(cat, key, msg): one FAIL line per distinct key. Categories print in
@@ -151,6 +173,7 @@ function scan_report(s, t, k, f) {
 		strong_seen[t] = 1
 		strong[++nr_strong] = t
 		strong_line[nr_strong] = NR
+		strong_test[nr_strong] = running
 		if (!pending) {
 			pending = nr_strong
 			pending_line = NR
@@ -323,6 +346,16 @@ function init_result(l, st, rest, num, desc, dir, hash) {
 	}
 	if (!mine || state == "done")
 		next
+	# kselftest harness: `#  RUN           f.v.t ...`, then
+	# `#            OK  f.v.t` or `#          FAIL  f.v.t`.
+	if (line ~ /^[ \t]*#  RUN  +[^ ]+ \.\.\.[ \t]*$/) {
+		running = trim(line)
+		sub(/^#  RUN  +/, "", running)
+		sub(/ \.\.\.$/, "", running)
+	} else if (line ~ /^[ \t]*# +(OK|FAIL)  [^ ]+[ \t]*$/ ||
+		   line ~ /^(not )?ok( |$)/) {
+		running = ""
+	}
 	if (line ~ /^[ \t]*Bail out!/)
 		reason(2, "bail " NR, "bail out (line " NR "): " trim(line))
 	if (trim(line) == SENTINEL) {
@@ -354,7 +387,44 @@ function init_result(l, st, rest, num, desc, dir, hash) {
 	scan_nested(line, "init")
 }
 
+# --expect-crash: the first report must be expect_report, in expect_test.
+function crash_verdict(t, w, i) {
+	if (nr_strong == 0) {
+		w = nr_weak ? " (only \"" weak[1] "\", line " weak_line[1] ")" : ""
+		print "verdict: FAIL: no kernel report" w "; expected \"" \
+		    expect_report "\" while " expect_test " runs"
+		return 1
+	}
+	t = strong[1]
+	gsub(/(\.\.\/)+linux\//, "", t)
+	w = strong_test[1] != "" ? "while " strong_test[1] " ran" : \
+	    "outside any kselftest test"
+	if (index(t, expect_report) == 0) {
+		print "verdict: FAIL: the first kernel report (line " \
+		    strong_line[1] ", " w ") is not the expected one: " strong[1]
+		return 1
+	}
+	if (strong_test[1] != expect_test) {
+		print "verdict: FAIL: the expected crash came " w ", not in " \
+		    expect_test " (line " strong_line[1] "): " strong[1]
+		return 1
+	}
+	# The `[ cut here ]` line just before the report belongs to it.
+	for (i = 1; i <= nr_weak; i++) {
+		if (weak_line[i] < strong_line[1] - 1) {
+			print "verdict: FAIL: kernel report before the expected" \
+			    " crash (line " weak_line[i] "): " weak[i]
+			return 1
+		}
+	}
+	print "verdict: PASS: expected crash: " t " (line " strong_line[1] \
+	    ") in " expect_test
+	return 0
+}
+
 END {
+	if (expect_crash)
+		exit crash_verdict()
 	if (NR == 0)
 		reason(4, "empty log", "log is empty")
 	kunit_close(0)

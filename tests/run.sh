@@ -1,15 +1,21 @@
 #!/bin/sh
-# tests/run.sh - test the harness itself: scripts/verdict.sh on console logs.
+# tests/run.sh - test the harness itself: scripts/verdict.sh on console logs
+# (and scripts/guest-diff.sh on two of them).
 #
 # 1. Every tests/fixtures/*.log: a pass-*.log must exit 0, a fail-*.log
-#    exit 1, and the output must equal the fixture's .expect file, so a fail
-#    fixture fails for the reason it was written for and no benign line of a
-#    pass fixture is taken for a kernel report.
+#    exit 1, a base-*.log (the unpatched base's full suite) must pass
+#    `verdict.sh --expect-crash`, and the output must equal the fixture's
+#    .expect file, so a fail fixture fails for the reason it was written for
+#    and no benign line of a pass fixture is taken for a kernel report.
 # 2. Logs derived from the pass fixtures on the fly: other line endings, no
 #    printk timestamps, look-alike benign lines (must pass); a flipped result,
 #    a dropped one, a kernel report in the dmesg dump, a sentinel missing or
 #    too early, a second boot, a lost KUnit suite, the log cut after any line
-#    of the /init document (must fail, for the right reason).
+#    of the /init document (must fail, for the right reason). From the base
+#    fixture, for --expect-crash: the crash in another test, no crash, a
+#    WARN or a stack dump earlier, another report in the right test (must
+#    fail); guest-diff.sh on the base fixture against itself, a flipped
+#    result and a missing log.
 # 3. Harness errors: no argument, two, a missing file, a directory (exit 2).
 #
 # Prints KTAP: `ok N name` / `not ok N name`, diagnostics as `# ` lines.
@@ -20,6 +26,7 @@ set -eu
 
 TOP=$(CDPATH='' cd -- "$(dirname -- "$0")/.." && pwd)
 VERDICT=$TOP/scripts/verdict.sh
+DIFF=$TOP/scripts/guest-diff.sh
 FIX=$TOP/tests/fixtures
 SENTINEL='# linux-dma-ownership: guest suite done'
 UPDATE=${UPDATE:-0}
@@ -27,10 +34,11 @@ unset VERDICT_QUIET
 
 die() { printf '%s: error: %s\n' "${0##*/}" "$*" >&2; exit 2; }
 
-[ -x "$VERDICT" ] || die "$VERDICT missing or not executable"
+for f in "$VERDICT" "$DIFF"; do [ -x "$f" ] || die "$f missing or not executable"; done
 PASS_X86=$FIX/pass-x86_64.log
 PASS_ARM=$FIX/pass-arm64.log
-for f in "$PASS_X86" "$PASS_ARM"; do [ -f "$f" ] || die "missing fixture: $f"; done
+BASE_X86=$FIX/base-x86_64.log
+for f in "$PASS_X86" "$PASS_ARM" "$BASE_X86"; do [ -f "$f" ] || die "missing fixture: $f"; done
 
 TMP=$(mktemp -d)
 cleanup() { rm -rf "$TMP"; }
@@ -65,11 +73,13 @@ check_fixture() {
 	_log=$FIX/$1
 	_exp=${_log%.log}.expect
 	case "$1" in
-	pass-*) _want=0 ;;
-	fail-*) _want=1 ;;
-	*) diag "$1: name must start with pass- or fail-"; return 1 ;;
+	pass-*) _want=0 _mode= ;;
+	fail-*) _want=1 _mode= ;;
+	base-*) _want=0 _mode=--expect-crash ;;
+	*) diag "$1: name must start with pass-, fail- or base-"; return 1 ;;
 	esac
-	verdict "$_log"
+	# shellcheck disable=SC2086 # _mode is one option or nothing
+	verdict $_mode "$_log"
 	expect "$_want" || return 1
 	if [ "$UPDATE" = 1 ]; then
 		printf '%s\n' "$OUT" >"$_exp"
@@ -208,6 +218,91 @@ t_empty_log() {
 	verdict "$TMP/log" && expect 1 'verdict: FAIL: log is empty'
 }
 
+# --- the unpatched base: --expect-crash, and guest-diff.sh
+
+# Its plain verdict fails: the BUG, the panic, the log cut short.
+t_base_plain_verdict_fails() {
+	verdict "$BASE_X86" &&
+		expect 1 'kernel BUG at ../../linux/drivers/vfio/vfio.c:698!' 'log truncated'
+}
+
+# The crash while the test before runs: no RUN line for bind_into_held_group.
+t_base_crash_in_other_test() {
+	mutate "$BASE_X86" '/OK  ownership\.killed_holder_releases_group/d
+/^    ok 6 ownership\.killed_holder_releases_group/d
+/RUN  *ownership\.bind_into_held_group/d' &&
+		verdict --expect-crash "$TMP/log" &&
+		expect 1 'verdict: FAIL: the expected crash came while ownership.killed_holder_releases_group ran, not in ownership.bind_into_held_group'
+}
+
+# The crash after the test ended (its OK line came first).
+t_base_crash_outside_tests() {
+	mutate "$BASE_X86" '/RUN  *ownership\.bind_into_held_group/a\
+    #            OK  ownership.bind_into_held_group' &&
+		verdict --expect-crash "$TMP/log" &&
+		expect 1 'the expected crash came outside any kselftest test'
+}
+
+# The guest ran on and ended without a report (log cut at the crash).
+t_base_no_crash() {
+	_n=$(grep -n 'cut here' "$BASE_X86" | head -n 1 | cut -d: -f1)
+	head -n "$((_n - 1))" "$BASE_X86" >"$TMP/log"
+	verdict --expect-crash "$TMP/log" &&
+		expect 1 'verdict: FAIL: no kernel report; expected "kernel BUG at drivers/vfio/vfio.c:" while ownership.bind_into_held_group runs' ||
+		return 1
+	verdict --expect-crash "$PASS_X86" && expect 1 'verdict: FAIL: no kernel report'
+}
+
+# A WARN in an earlier test comes first.
+t_base_warn_earlier() {
+	mutate "$BASE_X86" '/cycle_e1000e_vfio_50:10 cycles/a\
+[  100.000000] ------------[ cut here ]------------\
+[  100.000001] WARNING: CPU: 1 PID: 93 at drivers/iommu/iommu.c:3051 iommu_device_unuse_default_domain+0x1a9/0x1c0' &&
+		verdict --expect-crash "$TMP/log" &&
+		expect 1 'while ownership.cycle_e1000e_vfio_50 ran) is not the expected one: WARNING: CPU: 1 PID: 93 at drivers/iommu/iommu.c:3051'
+}
+
+# Only a stack dump (no report line of its own) before the crash.
+t_base_stack_dump_earlier() {
+	mutate "$BASE_X86" '/cycle_e1000e_vfio_50:10 cycles/a\
+[  100.000000] Call Trace:' &&
+		verdict --expect-crash "$TMP/log" &&
+		expect 1 'verdict: FAIL: kernel report before the expected crash (line' 'Call Trace:'
+}
+
+# Another report in the right test is not the expected crash.
+t_base_other_report() {
+	mutate "$BASE_X86" 's|kernel BUG at \.\./\.\./linux/drivers/vfio/vfio\.c:698!|kernel BUG at ../../linux/drivers/iommu/iommu.c:3051!|' &&
+		verdict --expect-crash "$TMP/log" &&
+		expect 1 'while ownership.bind_into_held_group ran) is not the expected one: kernel BUG at ../../linux/drivers/iommu/iommu.c:3051!'
+}
+
+# diff FILE...: run guest-diff.sh; sets OUT and RC.
+diff_logs() {
+	OUT=$("$DIFF" "$@" 2>&1) && RC=0 || RC=$?
+}
+
+t_diff_same_log() {
+	diff_logs "$BASE_X86" "$BASE_X86" &&
+		expect 0 'ended in ownership: ownership.bind_into_held_group' 'guest-diff: 0 of 23 tests differ'
+}
+
+t_diff_flipped_result() {
+	mutate "$BASE_X86" 's/^    not ok 1 ownership\.set_container_needs_viable_group/    ok 1 ownership.set_container_needs_viable_group/' &&
+		diff_logs "$BASE_X86" "$TMP/log" &&
+		expect 0 'guest-diff: 1 of 23 tests differ' || return 1
+	printf '%s\n' "$OUT" | grep -q '^  ownership: ownership\.set_container_needs_viable_group  *not ok  *ok$' &&
+		return 0
+	diag "no line for the flipped test:"
+	diag "$OUT"
+	return 1
+}
+
+t_diff_no_patched_log() {
+	diff_logs "$BASE_X86" "$TMP/nonexistent.log" &&
+		expect 0 'guest-diff: no patched log at' 'guest-diff: 23 tests in the base log'
+}
+
 # --- harness errors
 
 t_no_arguments() { verdict; expect 2 'usage:'; }
@@ -215,12 +310,17 @@ t_two_arguments() { verdict "$PASS_X86" "$PASS_ARM"; expect 2 'usage:'; }
 t_missing_file() { verdict "$TMP/nonexistent.log"; expect 2 'no such file'; }
 t_directory() { verdict "$TMP"; expect 2 'not a regular file'; }
 t_help() { verdict --help; expect 0 'usage:'; }
+t_expect_crash_no_log() { verdict --expect-crash; expect 2 'usage:'; }
+t_diff_no_base_log() { diff_logs "$TMP/nonexistent.log" "$BASE_X86"; expect 2 'cannot read the base log'; }
 
 EXTRA='crlf_endings lf_endings no_printk_timestamps benign_lookalikes
 quiet_prints_one_line flipped_result flipped_nested_result dropped_result
 report_in_dmesg_only no_sentinel sentinel_before_last_result second_boot
-no_plan lost_kunit_suite cut_anywhere empty_log no_arguments two_arguments
-missing_file directory help'
+no_plan lost_kunit_suite cut_anywhere empty_log base_plain_verdict_fails
+base_crash_in_other_test base_crash_outside_tests base_no_crash
+base_warn_earlier base_stack_dump_earlier base_other_report diff_same_log
+diff_flipped_result diff_no_patched_log no_arguments two_arguments
+missing_file directory help expect_crash_no_log diff_no_base_log'
 
 FIXTURES=$(cd "$FIX" && ls -- *.log)
 n=0
