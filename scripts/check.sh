@@ -16,11 +16,24 @@ set -eu
 S=$TOP/scripts
 # each-patch last: the final tree is then in ccache, and each earlier patch
 # rebuilds only what the later patches change.
-ALL="deps harness shellcheck tree checkpatch roundtrip kunit guest-x86_64 guest-arm64 each-patch"
+ALL="deps harness shellcheck tree checkpatch roundtrip kunit guest-x86_64 guest-base-x86_64 guest-arm64 each-patch"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
 done
+
+# The unpatched base runs the whole guest suite and must die where the
+# series makes the difference (ownership.bind_into_held_group), with no
+# report before. Then every test whose result differs from the patched run
+# (step guest-x86_64) is listed, also in out/logs/guest-base-diff.txt.
+guest_base() {
+	_rc=0
+	ARCH=$1 BASE=1 EXPECT_CRASH=1 "$S/guest.sh" || _rc=$?
+	echo "--- base vs patched, test by test"
+	"$S/guest-diff.sh" "$OUT/logs/guest-base-$1.log" "$OUT/logs/guest-$1.log" |
+		tee "$OUT/logs/guest-base-diff.txt" || true
+	return "$_rc"
+}
 
 step_cmd() {
 	case "$1" in
@@ -34,6 +47,7 @@ step_cmd() {
 	each-patch) "$S/each-patch.sh" ;;
 	kunit) "$S/kunit.sh" ;;
 	guest-x86_64) ARCH=x86_64 "$S/guest.sh" ;;
+	guest-base-x86_64) guest_base x86_64 ;;
 	guest-arm64) ARCH=arm64 "$S/guest.sh" ;;
 	esac
 }

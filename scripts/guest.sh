@@ -17,18 +17,22 @@
 # Inputs (env): ARCH (x86_64|arm64), BASE=1 (the unpatched base), TESTS
 #   (comma-separated guest programs to run, default all), TIMEOUT (seconds,
 #   default 900), BUILD_KERNEL=0 (reuse the built kernel as it is),
-#   LOG (default out/logs/guest-$ARCH[-base].log), EXTRA_CONFIGS.
+#   LOG (default out/logs/guest-$ARCH[-base].log), EXTRA_CONFIGS,
+#   EXPECT_CRASH=1 (judge with `verdict.sh --expect-crash`: the run passes
+#   iff the kernel dies in ownership.bind_into_held_group and reports
+#   nothing before; what the unpatched base does with the full suite).
 # Exit: 0 pass, 1 the verdict failed, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
-[ $# -eq 0 ] || { echo "usage: $0    (env: ARCH BASE TESTS TIMEOUT BUILD_KERNEL LOG)"; exit 2; }
+[ $# -eq 0 ] || { echo "usage: $0    (env: ARCH BASE TESTS TIMEOUT BUILD_KERNEL LOG EXPECT_CRASH)"; exit 2; }
 
 ARCH=${ARCH:-x86_64}
 BASE=${BASE:-0}
 TIMEOUT=${TIMEOUT:-900}
 TESTS=${TESTS:-}
 BUILD_KERNEL=${BUILD_KERNEL:-1}
+EXPECT_CRASH=${EXPECT_CRASH:-0}
 suffix=$([ "$BASE" = 1 ] && echo "base-$ARCH" || echo "$ARCH")
 BUILD=$OUT/build/$ARCH
 [ "$BASE" != 1 ] || BUILD=$OUT/base/build/$ARCH
@@ -93,4 +97,8 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	say "guest hung: killed after ${TIMEOUT}s"
 fi
 say "guest ran ${secs}s (QEMU exit $rc, not used for the verdict)"
-"$TOP/scripts/verdict.sh" "$LOG"
+if [ "$EXPECT_CRASH" = 1 ]; then
+	"$TOP/scripts/verdict.sh" --expect-crash "$LOG"
+else
+	"$TOP/scripts/verdict.sh" "$LOG"
+fi
