@@ -56,11 +56,13 @@
  * VFIO users first, then puts every device back on its boot driver.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -176,6 +178,27 @@ static int _to_vfio_pci(const char *bdf)
 #define expect_flags(flags, want, g) \
 	REQUIRE((flags) == (want), "group %d: status flags 0x%x, expected 0x%x", \
 		g, flags, want)
+
+/*
+ * Let the console catch up before a step that may kill the kernel. Our
+ * output reaches the serial console through /init's pipe and the tty's
+ * transmit buffer, behind the kernel's own synchronous printk: without a
+ * pause, the lines saying which test runs may still sit in a buffer when
+ * the kernel dies, and the log would blame the test before.
+ */
+static void console_settle(void)
+{
+	const struct timespec pause = { .tv_nsec = 300 * 1000 * 1000 };
+	int fd;
+
+	fflush(NULL);
+	nanosleep(&pause, NULL);	/* /init's sed passes our lines on */
+	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		tcdrain(fd);		/* and the UART sends them */
+		close(fd);
+	}
+}
 
 static long ms_since(const struct timespec *t0)
 {
@@ -375,6 +398,7 @@ TEST_F(ownership, bind_into_held_group)
 	pci_expect_driver(DEV_E1000_B, "");
 	TH_LOG("binding e1000 to %s while a container holds group %d",
 	       DEV_E1000_B, g);
+	console_settle();	/* the unpatched base dies here */
 	pci_bind_err(EBUSY, "e1000", DEV_E1000_B);
 	pci_expect_driver(DEV_E1000_B, "");
 	/* The container keeps the group: its device still answers. */
