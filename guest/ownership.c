@@ -309,7 +309,7 @@ TEST_F(ownership, rebind_vfio_pci_while_held)
 /* One cycle of cycle_e1000e_vfio_50; *@what names the step that failed. */
 static int e1000e_cycle(struct vfio_dev *v, const char **what)
 {
-	char name[32];
+	char name[DRV_NAME_LEN];	/* a driver, then a netdev */
 	int rc;
 
 	*what = "hand it to vfio-pci";
@@ -327,8 +327,13 @@ static int e1000e_cycle(struct vfio_dev *v, const char **what)
 		return rc;
 	*what = "back to e1000e";
 	rc = _pci_reprobe(DEV_E1000E, NULL);
+	if (!rc)
+		rc = _pci_driver(DEV_E1000E, name, sizeof(name));
 	if (rc)
 		return rc;
+	*what = "back to e1000e: e1000e did not bind";
+	if (strcmp(name, "e1000e"))
+		return -ENODEV;
 	*what = "e1000e's netdev";
 	rc = _pci_netdev_wait(DEV_E1000E, WAIT_MS);
 	return rc ? rc : _pci_netdev(DEV_E1000E, name, sizeof(name));
