@@ -8,8 +8,9 @@
 # which driver ended up bound, whether the kernel printed a report or died.
 #
 # On the base, vfio's group notifier hits BUG_ON (drivers/vfio/vfio.c:698)
-# and the kernel panics. The series makes the bind fail with -EBUSY; until
-# its VFIO patches land, the patched column shows the same crash.
+# and the kernel panics. With the series, VFIO claims the group's DMA
+# ownership and the notifier is gone: the patched column shows the bind
+# refused with -EBUSY, no driver bound, no kernel report, the kernel alive.
 #
 # Inputs (env): TIMEOUT (per guest, default 600).
 # Exit: 0 the demo ran on both kernels (whatever they did), 2 harness error.
