@@ -192,7 +192,7 @@ static void console_settle(void)
 	int fd;
 
 	fflush(NULL);
-	nanosleep(&pause, NULL);	/* /init's sed passes our lines on */
+	nanosleep(&pause, NULL);	/* /init passes our lines on */
 	fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC);
 	if (fd >= 0) {
 		tcdrain(fd);		/* and the UART sends them */
