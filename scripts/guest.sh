@@ -17,6 +17,7 @@
 # Inputs (env): ARCH (x86_64|arm64), BASE=1 (the unpatched base), TESTS
 #   (comma-separated guest programs to run, default all), TIMEOUT (seconds,
 #   default 900), BUILD_KERNEL=0 (reuse the built kernel as it is),
+#   BUILD (kernel build dir, default out/build/$ARCH or out/base/build/$ARCH),
 #   LOG (default out/logs/guest-$ARCH[-base].log), EXTRA_CONFIGS,
 #   EXPECT_CRASH=1 (judge with `verdict.sh --expect-crash`: the run passes
 #   iff the kernel dies in ownership.bind_into_held_group and reports
@@ -34,8 +35,9 @@ TESTS=${TESTS:-}
 BUILD_KERNEL=${BUILD_KERNEL:-1}
 EXPECT_CRASH=${EXPECT_CRASH:-0}
 suffix=$([ "$BASE" = 1 ] && echo "base-$ARCH" || echo "$ARCH")
-BUILD=$OUT/build/$ARCH
-[ "$BASE" != 1 ] || BUILD=$OUT/base/build/$ARCH
+DEFAULT_BUILD=$OUT/build/$ARCH
+[ "$BASE" != 1 ] || DEFAULT_BUILD=$OUT/base/build/$ARCH
+BUILD=${BUILD:-$DEFAULT_BUILD}
 LOG=${LOG:-$OUT/logs/guest-$suffix.log}
 INITRD=$OUT/build/initramfs-$suffix.cpio
 
