@@ -49,8 +49,11 @@
  *    5 on the e1000e's own group at its first cycle, 6 and 7 (and 1, whose
  *    teardown cannot give e1000 the group back; the shared group stays
  *    claimed for the rest of the run);
- *  - a failed SET_CONTAINER releases ownership it does not hold: 8 (the
- *    e1000 bind after the failure succeeds instead of EBUSY).
+ *  - a failed SET_CONTAINER releases ownership it does not hold: 8, where
+ *    the e1000 bind after the failure succeeds instead of EBUSY: in turn
+ *    for the EINVAL path (group already set), in the race rounds for the
+ *    EPERM path (claim lost; about half the rounds here), which also WARNs
+ *    in 1 (iommu_group_release_dma_owner() of a group without owner).
  *
  * Every test leaves the devices bound as at boot: the teardown closes the
  * VFIO users first, then puts every device back on its boot driver.
