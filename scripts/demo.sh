@@ -41,14 +41,14 @@ row() {
 	grep -q 'Kernel panic' "$log" && died="yes (panic)"
 	grep -q '^# linux-dma-ownership: guest suite done' "$log" || [ "$died" != no ] ||
 		died="yes (no end of suite)"
-	printf '%-22s | %-26s | %-12s | %-44s | %s\n' "$2" "${bind:-never returned}" \
+	printf '%-22s | %-32s | %-12s | %-44s | %s\n' "$2" "${bind:-never returned}" \
 		"${drv:-unknown}" "${report:-none}" "$died"
 }
 echo
 echo "Bind e1000 to a device whose IOMMU group a VFIO container holds:"
 echo
-printf '%-22s | %-26s | %-12s | %-44s | %s\n' kernel "bind returned" "driver bound" "kernel report" "kernel died"
-printf '%s\n' "-----------------------+----------------------------+--------------+----------------------------------------------+------------"
+printf '%-22s | %-32s | %-12s | %-44s | %s\n' kernel "bind returned" "driver bound" "kernel report" "kernel died"
+printf '%s\n' "-----------------------+----------------------------------+--------------+----------------------------------------------+------------"
 row "$LOGS/demo-base.log" "v$BASE_VERSION (base)"
 row "$LOGS/demo-patched.log" "v$BASE_VERSION + series"
 echo
