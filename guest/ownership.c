@@ -183,6 +183,24 @@ static int _to_vfio_pci(const char *bdf)
 		g, flags, want)
 
 /*
+ * @vbdf goes to vfio-pci while @other stays on the driver-managed @drv:
+ * the group is viable, a container claims it and uses @vbdf, and @other
+ * keeps its driver throughout. For TEST_F bodies of fixture ownership.
+ */
+#define expect_usable_beside(vbdf, other, drv) do {			\
+	uint32_t __flags;						\
+	int __g;							\
+	to_vfio_pci(vbdf);						\
+	__g = pci_group(vbdf);						\
+	vfio_group_flags(__g, &__flags);				\
+	expect_flags(__flags, VFIO_GROUP_FLAGS_VIABLE, __g);		\
+	vfio_dev_init(&self->v, vbdf);					\
+	vfio_dev_open(&self->v);					\
+	pci_expect_driver(other, drv);					\
+	vfio_dev_close(&self->v);					\
+} while (0)
+
+/*
  * Let the console catch up before a step that may kill the kernel. Our
  * output reaches the serial console through /init's pipe and the tty's
  * transmit buffer, behind the kernel's own synchronous printk: without a
@@ -246,19 +264,9 @@ TEST_F(ownership, set_container_needs_viable_group)
 
 TEST_F(ownership, pci_stub_is_driver_managed)
 {
-	int g = pci_group(DEV_E1000_A);
-	uint32_t flags;
-
 	pci_reprobe(DEV_E1000_A, "pci-stub");
 	pci_expect_driver(DEV_E1000_A, "pci-stub");
-	to_vfio_pci(DEV_E1000_B);
-	vfio_group_flags(g, &flags);
-	expect_flags(flags, VFIO_GROUP_FLAGS_VIABLE, g);
-
-	vfio_dev_init(&self->v, DEV_E1000_B);
-	vfio_dev_open(&self->v);
-	pci_expect_driver(DEV_E1000_A, "pci-stub");
-	vfio_dev_close(&self->v);
+	expect_usable_beside(DEV_E1000_B, DEV_E1000_A, "pci-stub");
 }
 
 TEST_F(ownership, pcieport_is_driver_managed)
@@ -267,19 +275,11 @@ TEST_F(ownership, pcieport_is_driver_managed)
 	SKIP(return, "x86_64 only: the arm64 guest has no PCIe root port (devices.h)");
 #else
 	int g = pci_group(DEV_PORT_E1000E);
-	uint32_t flags;
 
 	REQUIRE(pci_group(DEV_PORT) == g, "%s: not in the group of %s (%d)",
 		DEV_PORT, DEV_PORT_E1000E, g);
 	pci_expect_driver(DEV_PORT, "pcieport");
-	to_vfio_pci(DEV_PORT_E1000E);
-	vfio_group_flags(g, &flags);
-	expect_flags(flags, VFIO_GROUP_FLAGS_VIABLE, g);
-
-	vfio_dev_init(&self->v, DEV_PORT_E1000E);
-	vfio_dev_open(&self->v);
-	pci_expect_driver(DEV_PORT, "pcieport");
-	vfio_dev_close(&self->v);
+	expect_usable_beside(DEV_PORT_E1000E, DEV_PORT, "pcieport");
 #endif
 }
 

@@ -80,6 +80,26 @@ TEST_F(pci_dev, unbind_bind)
 	}
 }
 
+/*
+ * @other is in the IOMMU group of @bdf, and the group's members are exactly
+ * the sorted array @want. For TEST bodies.
+ */
+#define expect_group_is(bdf, other, want) do {				\
+	char __m[8][PCI_ADDR_LEN];					\
+	int __g, __n, __i;						\
+	__g = pci_group(bdf);						\
+	REQUIRE(pci_group(other) == __g, "%s: not in the group of %s (%d)", \
+		other, bdf, __g);					\
+	__n = pci_group_members(__g, __m);				\
+	REQUIRE(__n == (int)ARRAY_SIZE(want),				\
+		"%s: group %d has %d members, expected %zu",		\
+		bdf, __g, __n, ARRAY_SIZE(want));			\
+	for (__i = 0; __i < __n; __i++)					\
+		REQUIRE(!strcmp(__m[__i], (want)[__i]),			\
+			"%s: group %d member %d is %s, expected %s",	\
+			bdf, __g, __i, __m[__i], (want)[__i]);		\
+} while (0)
+
 /* A device on the root bus behind the IOMMU is alone in its group. */
 TEST(group_e1000e_alone)
 {
@@ -97,18 +117,8 @@ TEST(group_e1000e_alone)
 TEST(group_shared)
 {
 	static const char *const want[] = SHARED_GROUP;
-	char m[8][PCI_ADDR_LEN];
-	int g, n, i;
 
-	g = pci_group(DEV_E1000_A);
-	REQUIRE(pci_group(DEV_E1000_B) == g, "%s: not in the group of %s (%d)",
-		DEV_E1000_B, DEV_E1000_A, g);
-	n = pci_group_members(g, m);
-	REQUIRE(n == (int)ARRAY_SIZE(want), "%s: group %d has %d members, expected %zu",
-		DEV_E1000_A, g, n, ARRAY_SIZE(want));
-	for (i = 0; i < n; i++)
-		REQUIRE(!strcmp(m[i], want[i]), "%s: group %d member %d is %s, expected %s",
-			DEV_E1000_A, g, i, m[i], want[i]);
+	expect_group_is(DEV_E1000_A, DEV_E1000_B, want);
 }
 
 #ifdef DEV_PORT
@@ -119,19 +129,9 @@ TEST(group_shared)
 TEST(group_port_e1000e)
 {
 	static const char *const want[] = PORT_GROUP;
-	char m[8][PCI_ADDR_LEN];
-	int g, n, i;
 
 	pci_expect_driver(DEV_PORT, "pcieport");
-	g = pci_group(DEV_PORT_E1000E);
-	REQUIRE(pci_group(DEV_PORT) == g, "%s: not in the group of %s (%d)",
-		DEV_PORT, DEV_PORT_E1000E, g);
-	n = pci_group_members(g, m);
-	REQUIRE(n == (int)ARRAY_SIZE(want), "%s: group %d has %d members, expected %zu",
-		DEV_PORT_E1000E, g, n, ARRAY_SIZE(want));
-	for (i = 0; i < n; i++)
-		REQUIRE(!strcmp(m[i], want[i]), "%s: group %d member %d is %s, expected %s",
-			DEV_PORT_E1000E, g, i, m[i], want[i]);
+	expect_group_is(DEV_PORT_E1000E, DEV_PORT, want);
 }
 #endif
 
