@@ -30,6 +30,15 @@
 #define DEV_E1000_A	"0000:00:04.0"
 #define DEV_E1000_B	"0000:00:04.1"
 #define SHARED_GROUP	{ DEV_E1000_A, DEV_E1000_B }
+
+/*
+ * arm64 only: virt's amba devices (no IOMMU behind them) and the platform
+ * driver of QEMU's virtio-mmio transports, one of which carries the
+ * virtio-rng-device scripts/guest.sh adds (guest/rebind.c finds which).
+ */
+#define DEV_AMBA_RTC	"9010000.pl031"
+#define DEV_AMBA_GPIO	"9030000.pl061"
+#define DRV_PLATFORM	"virtio-mmio"
 #else
 #define DEV_BRIDGE	"0000:00:04.0"
 #define DEV_E1000_A	"0000:01:01.0"

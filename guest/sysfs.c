@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * guest/sysfs.c - PCI driver binding and IOMMU groups through sysfs.
+ * guest/sysfs.c - driver binding and IOMMU groups through sysfs.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -15,7 +15,6 @@
 #include "sysfs.h"
 
 #define PCI_DEVICES	"/sys/bus/pci/devices"
-#define PCI_DRIVERS	"/sys/bus/pci/drivers"
 
 int _sysfs_write(const char *path, const char *str)
 {
@@ -35,12 +34,25 @@ int _sysfs_write(const char *path, const char *str)
 	return rc;
 }
 
-static int pci_exists(const char *bdf)
+/* /sys/bus/<bus>/devices/<dev>[/<attr>] into @path. */
+static void dev_path(char *path, size_t len, const char *bus, const char *dev,
+		     const char *attr)
+{
+	snprintf(path, len, "/sys/bus/%s/devices/%s%s%s", bus, dev,
+		 attr ? "/" : "", attr ? attr : "");
+}
+
+static int dev_exists(const char *bus, const char *dev)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s", bdf);
+	dev_path(path, sizeof(path), bus, dev, NULL);
 	return access(path, F_OK) ? -ENODEV : 0;
+}
+
+static int pci_exists(const char *bdf)
+{
+	return dev_exists("pci", bdf);
 }
 
 /* The last path component of the symlink @path into @buf. */
@@ -62,15 +74,15 @@ static int link_name(const char *path, char *buf, size_t len)
 	return 0;
 }
 
-int _pci_driver(const char *bdf, char *drv, size_t len)
+int _dev_driver(const char *bus, const char *dev, char *drv, size_t len)
 {
 	char path[PATH_MAX];
 	int rc;
 
-	rc = pci_exists(bdf);
+	rc = dev_exists(bus, dev);
 	if (rc)
 		return rc;
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver", bdf);
+	dev_path(path, sizeof(path), bus, dev, "driver");
 	rc = link_name(path, drv, len);
 	if (rc == -ENOENT) {
 		drv[0] = '\0';
@@ -79,20 +91,59 @@ int _pci_driver(const char *bdf, char *drv, size_t len)
 	return rc;
 }
 
-int _pci_bind(const char *drv, const char *bdf)
+/* Write @dev to /sys/bus/<bus>/drivers/<drv>/<file>. */
+static int drv_write(const char *bus, const char *drv, const char *file,
+		     const char *dev)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/bind", drv);
-	return _sysfs_write(path, bdf);
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s/%s", bus, drv, file);
+	return _sysfs_write(path, dev);
+}
+
+int _dev_bind(const char *bus, const char *drv, const char *dev)
+{
+	return drv_write(bus, drv, "bind", dev);
+}
+
+int _dev_unbind(const char *bus, const char *drv, const char *dev)
+{
+	return drv_write(bus, drv, "unbind", dev);
+}
+
+int _dev_group(const char *bus, const char *dev)
+{
+	char path[PATH_MAX], name[32], *end;
+	long group;
+	int rc;
+
+	rc = dev_exists(bus, dev);
+	if (rc)
+		return rc;
+	dev_path(path, sizeof(path), bus, dev, "iommu_group");
+	rc = link_name(path, name, sizeof(name));
+	if (rc)
+		return rc;
+	errno = 0;
+	group = strtol(name, &end, 10);
+	if (errno || *end || group < 0 || group > INT_MAX)
+		return -EINVAL;
+	return group;
+}
+
+int _pci_driver(const char *bdf, char *drv, size_t len)
+{
+	return _dev_driver("pci", bdf, drv, len);
+}
+
+int _pci_bind(const char *drv, const char *bdf)
+{
+	return _dev_bind("pci", drv, bdf);
 }
 
 int _pci_unbind(const char *drv, const char *bdf)
 {
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), PCI_DRIVERS "/%s/unbind", drv);
-	return _sysfs_write(path, bdf);
+	return _dev_unbind("pci", drv, bdf);
 }
 
 int _pci_driver_override(const char *bdf, const char *drv)
@@ -150,22 +201,7 @@ int _pci_restore(const char *bdf, const char *drv)
 
 int _pci_group(const char *bdf)
 {
-	char path[PATH_MAX], name[32], *end;
-	long group;
-	int rc;
-
-	rc = pci_exists(bdf);
-	if (rc)
-		return rc;
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/iommu_group", bdf);
-	rc = link_name(path, name, sizeof(name));
-	if (rc)
-		return rc;
-	errno = 0;
-	group = strtol(name, &end, 10);
-	if (errno || *end || group < 0 || group > INT_MAX)
-		return -EINVAL;
-	return group;
+	return _dev_group("pci", bdf);
 }
 
 static int cmp_addr(const void *a, const void *b)

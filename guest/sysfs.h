@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * guest/sysfs.h - PCI driver binding and IOMMU groups through sysfs.
+ * guest/sysfs.h - driver binding and IOMMU groups through sysfs.
  *
  * Every function returns 0 (or a count / number, where it says so) on
- * success and -errno on failure; it never prints. A device is named by its
- * PCI address ("0000:00:03.0", see devices.h). Test-side wrappers that assert
- * or expect a failure are in selftest.h.
+ * success and -errno on failure; it never prints. The _dev_* functions take
+ * a bus ("pci", "amba", "platform") and a device name as in
+ * /sys/bus/<bus>/devices; the _pci_* ones name a device by its PCI address
+ * ("0000:00:03.0", see devices.h). Test-side wrappers that assert or expect
+ * a failure are in selftest.h.
  */
 #ifndef GUEST_SYSFS_H
 #define GUEST_SYSFS_H
@@ -18,12 +20,21 @@
 /* Write @str to the sysfs file @path in one write(). */
 int _sysfs_write(const char *path, const char *str);
 
-/* The name of the driver bound to @bdf into @drv; "" when none is bound. */
-int _pci_driver(const char *bdf, char *drv, size_t len);
+/* The name of the driver bound to @dev into @drv; "" when none is bound. */
+int _dev_driver(const char *bus, const char *dev, char *drv, size_t len);
 
-/* Bind / unbind through /sys/bus/pci/drivers/<drv>/{bind,unbind}. */
+/* Bind / unbind through /sys/bus/<bus>/drivers/<drv>/{bind,unbind}. */
+int _dev_bind(const char *bus, const char *drv, const char *dev);
+int _dev_unbind(const char *bus, const char *drv, const char *dev);
+
+/* The device's IOMMU group number (>= 0); -ENOENT when it has none. */
+int _dev_group(const char *bus, const char *dev);
+
+/* The same four on the PCI bus. */
+int _pci_driver(const char *bdf, char *drv, size_t len);
 int _pci_bind(const char *drv, const char *bdf);
 int _pci_unbind(const char *drv, const char *bdf);
+int _pci_group(const char *bdf);
 
 /* Set driver_override to @drv; NULL or "" clears it. */
 int _pci_driver_override(const char *bdf, const char *drv);
@@ -43,9 +54,6 @@ int _pci_reprobe(const char *bdf, const char *override);
  * unbind whatever else is bound, bind @drv. No-op if @drv is bound already.
  */
 int _pci_restore(const char *bdf, const char *drv);
-
-/* The device's IOMMU group number (>= 0); -ENOENT when it has none. */
-int _pci_group(const char *bdf);
 
 /*
  * Fill @bdfs (sorted) with up to @max members of IOMMU group @group and

@@ -68,8 +68,11 @@ arm64)
 	# bridge: v5.10's SMMUv3 on a DT boot gives the bridge no group, each
 	# e1000 its own with the bridge's stream ID, and BUG_ON(ste_live)
 	# fires on the base (guest/devices.h says more).
+	# A virtio-rng-device on a virtio-mmio transport: a platform device
+	# bound to a driver (virtio-mmio), for guest/rebind.c.
 	ARCH_DEVS="-device e1000,addr=0x4.0,multifunction=on,romfile=
-		-device e1000,addr=0x4.1,romfile="
+		-device e1000,addr=0x4.1,romfile=
+		-device virtio-rng-device"
 	;;
 *) die "ARCH=$ARCH: expected x86_64 or arm64" ;;
 esac

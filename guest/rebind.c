@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest/rebind.c - every device unbound and bound again, many times: the
+ * late IOMMU group and the managed DMA teardown (arm64, seeds/).
+ *
+ * On arm64 with a device-tree boot a PCI device joins its IOMMU group only
+ * inside its driver's dma_configure (of_dma_configure() -> of_iommu
+ * -> iommu_probe_device()), right before the driver's first probe. A bus
+ * that counted the driver's use of the group before that call would count
+ * nothing at boot and then take a count it never gave at the first unbind
+ * (a WARN from iommu_device_unuse_default_domain()), and a VFIO container
+ * could claim a group whose devices a kernel driver is still using. This
+ * program therefore runs first on arm64, before smoke and ownership have
+ * rebound anything, and its tests run in this order:
+ *
+ *  1. boot_driver_holds_group: DEV_E1000_A has been on e1000 since boot;
+ *     DEV_E1000_B goes to vfio-pci; the group is not viable and a container
+ *     cannot claim it (EPERM). Then DEV_E1000_B goes back to e1000.
+ *  2. rebind.<device>.twenty_times, for every PCI device (each e1000e, both
+ *     e1000, ahci), both amba devices of virt (PL031 RTC, PL061 GPIO) and a
+ *     platform device (virtio-mmio with QEMU's virtio-rng-device):
+ *     unbind, bind, ROUNDS times. After every bind the driver is back (a
+ *     NIC's netdev, ahci's ATA ports), a PCI device is in the same IOMMU
+ *     group as before (amba and platform devices, with no IOMMU behind
+ *     them, in none), and the kernel logged no report (WARN, BUG, KASAN,
+ *     an IOMMU fault). After the last round a PCI device's whole group goes
+ *     to vfio-pci and a container claims it: the kernel drivers' count of
+ *     the group went back to zero.
+ *
+ * ahci allocates its port memory with dmam_alloc_coherent(): the buffers
+ * are freed by devres release after the driver's remove, through the
+ * device's DMA ops, which arch_teardown_dma_ops() clears on arm64 (seeds/,
+ * 376991db4b64). Twenty rebinds under the SMMU prove the order.
+ *
+ * What fails where (mutations of the series, measured: see README):
+ *  - PCI counting ownership before of_dma_configure(): 1 (the container
+ *    claims the group), and 2 for every PCI device at its first unbind
+ *    (WARN in iommu_device_unuse_default_domain());
+ *  - arch_teardown_dma_ops() before devres release: 2 for ahci (its
+ *    dmam buffers are freed through the wrong DMA ops), and the KUnit
+ *    suite driver_core_dma_teardown built into the guest kernel.
+ *
+ * Every test leaves the devices bound as at boot.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include "devices.h"
+#include "kmsg.h"
+#include "selftest.h"
+
+#define ROUNDS		20
+/* How long a netdev, ATA port or group node may take after probe. */
+#define WAIT_MS		5000
+#define MAX_MEMBERS	8
+
+/* Put @dev (on @bus) back on @drv unless it is bound to it already. */
+static int _dev_restore(const char *bus, const char *dev, const char *drv)
+{
+	char cur[DRV_NAME_LEN];
+	int rc;
+
+	if (!strcmp(bus, "pci"))
+		return _pci_restore(dev, drv);
+	rc = _dev_driver(bus, dev, cur, sizeof(cur));
+	if (rc || !strcmp(cur, drv))
+		return rc;
+	if (cur[0]) {
+		rc = _dev_unbind(bus, cur, dev);
+		if (rc)
+			return rc;
+	}
+	return _dev_bind(bus, drv, dev);
+}
+
+/* The first device bound to @drv on @bus into @name; -ENODEV if none. */
+static int _dev_first_bound(const char *bus, const char *drv, char *name,
+			    size_t len)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int rc = -ENODEV;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s", bus, drv);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir))) {
+		/* The devices are the links, less the driver's module. */
+		if (de->d_type != DT_LNK || !strcmp(de->d_name, "module"))
+			continue;
+		rc = strlen(de->d_name) < len ? 0 : -ENAMETOOLONG;
+		if (!rc)
+			strcpy(name, de->d_name);
+		break;
+	}
+	closedir(dir);
+	return rc;
+}
+
+/* How many children of PCI device @bdf have a name starting with @prefix. */
+static int _pci_children(const char *bdf, const char *prefix)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix)))
+			n++;
+	closedir(dir);
+	return n;
+}
+
+/* Wait up to @ms for at least one child of @bdf named @prefix*. */
+static int _pci_children_wait(const char *bdf, const char *prefix, int ms)
+{
+	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	int n;
+
+	for (;;) {
+		n = _pci_children(bdf, prefix);
+		if (n)
+			return n;
+		if (ms <= 0)
+			return -ETIMEDOUT;
+		nanosleep(&tick, NULL);
+		ms -= 10;
+	}
+}
+
+/* "/dev/vfio/<g>", in a static buffer. */
+static const char *group_node(int g)
+{
+	static char path[32];
+
+	snprintf(path, sizeof(path), "/dev/vfio/%d", g);
+	return path;
+}
+
+/*
+ * Whether the whole-group claim moves member @drv to vfio-pci: not when
+ * it has no driver (a bridge) or is a driver-managed port (pcieport,
+ * which vfio-pci would not take).
+ */
+static bool to_move(const char *drv)
+{
+	return drv[0] && strcmp(drv, "pcieport");
+}
+
+/* Fail the test if the kernel logged a report since @kmsg was read last. */
+#define expect_no_report(kmsg, fmt, ...) do {				\
+	char __first[256];						\
+	int __n = CHECK_OK(_kmsg_reports(kmsg, __first, sizeof(__first)), \
+			   "read /dev/kmsg");				\
+	REQUIRE(__n == 0, fmt ": the kernel logged %d report line(s), first: %s", \
+		##__VA_ARGS__, __n, __first);				\
+} while (0)
+
+/* 1. The boot driver's use of the late group was counted. */
+FIXTURE(boot) {
+	int container;
+	int group;
+};
+
+FIXTURE_SETUP(boot)
+{
+	self->container = -1;
+	self->group = -1;
+}
+
+FIXTURE_TEARDOWN(boot)
+{
+	if (self->group >= 0)
+		close(self->group);
+	if (self->container >= 0)
+		close(self->container);
+	pci_restore(DEV_E1000_B, "e1000");
+	pci_netdev_wait(DEV_E1000_B, WAIT_MS);
+}
+
+TEST_F(boot, boot_driver_holds_group)
+{
+	uint32_t flags;
+	int g;
+
+	pci_expect_driver(DEV_E1000_A, "e1000");
+	g = pci_group(DEV_E1000_A);
+	pci_reprobe(DEV_E1000_B, "vfio-pci");
+	pci_expect_driver(DEV_E1000_B, "vfio-pci");
+	REQUIRE(pci_group(DEV_E1000_B) == g, "%s: not in the group of %s (%d)",
+		DEV_E1000_B, DEV_E1000_A, g);
+	path_wait(group_node(g), WAIT_MS);
+	vfio_container_open(&self->container);
+	vfio_group_open(g, &self->group);
+	vfio_group_status(self->group, &flags);
+	REQUIRE(flags == 0, "group %d: status flags 0x%x with %s on e1000 since boot, expected 0",
+		g, flags, DEV_E1000_A);
+	vfio_group_set_container_err(EPERM, self->group, self->container);
+	pci_expect_driver(DEV_E1000_A, "e1000");
+}
+
+/* 2. Unbind and bind, ROUNDS times. */
+enum check { NONE, NETDEV, ATA };
+
+FIXTURE(rebind) {
+	const char *bus, *drv;	/* the variant's (5.10's teardown has none) */
+	char dev[64];
+	int kmsg;
+	/* The device's group, its members and their drivers at the start. */
+	int group;
+	int nr_members;
+	char members[MAX_MEMBERS][PCI_ADDR_LEN];
+	char member_drv[MAX_MEMBERS][DRV_NAME_LEN];
+	int container;
+	int group_fd;
+};
+
+FIXTURE_VARIANT(rebind) {
+	const char *bus;
+	const char *dev;	/* NULL: the first device bound to drv */
+	const char *drv;
+	enum check check;
+};
+
+FIXTURE_VARIANT_ADD(rebind, e1000e) { "pci", DEV_E1000E, "e1000e", NETDEV };
+FIXTURE_VARIANT_ADD(rebind, e1000_a) { "pci", DEV_E1000_A, "e1000", NETDEV };
+FIXTURE_VARIANT_ADD(rebind, e1000_b) { "pci", DEV_E1000_B, "e1000", NETDEV };
+#ifdef DEV_PORT_E1000E
+FIXTURE_VARIANT_ADD(rebind, e1000e_port) { "pci", DEV_PORT_E1000E, "e1000e", NETDEV };
+#endif
+FIXTURE_VARIANT_ADD(rebind, ahci) { "pci", DEV_AHCI, "ahci", ATA };
+#ifdef DEV_AMBA_RTC
+FIXTURE_VARIANT_ADD(rebind, pl031) { "amba", DEV_AMBA_RTC, "rtc-pl031", NONE };
+FIXTURE_VARIANT_ADD(rebind, pl061) { "amba", DEV_AMBA_GPIO, "pl061_gpio", NONE };
+#endif
+#ifdef DRV_PLATFORM
+FIXTURE_VARIANT_ADD(rebind, platform) { "platform", NULL, DRV_PLATFORM, NONE };
+#endif
+
+FIXTURE_SETUP(rebind)
+{
+	const char *bus = variant->bus;
+	int i;
+
+	self->bus = variant->bus;
+	self->drv = variant->drv;
+	self->kmsg = -1;
+	self->group = -1;
+	self->nr_members = 0;
+	self->container = -1;
+	self->group_fd = -1;
+	if (variant->dev)
+		snprintf(self->dev, sizeof(self->dev), "%s", variant->dev);
+	else
+		CHECK_OK(_dev_first_bound(bus, variant->drv, self->dev, sizeof(self->dev)),
+			 "a %s device bound to %s", bus, variant->drv);
+	if (strcmp(bus, "pci"))
+		return;
+	self->group = pci_group(self->dev);
+	self->nr_members = pci_group_members(self->group, self->members);
+	REQUIRE(self->nr_members <= MAX_MEMBERS, "group %d: %d members",
+		self->group, self->nr_members);
+	for (i = 0; i < self->nr_members; i++)
+		pci_driver(self->members[i], self->member_drv[i]);
+}
+
+FIXTURE_TEARDOWN(rebind)
+{
+	int i;
+
+	if (self->group_fd >= 0)
+		close(self->group_fd);
+	if (self->container >= 0)
+		close(self->container);
+	if (self->kmsg >= 0)
+		close(self->kmsg);
+	/* The group's members first (the device is one of them), if known. */
+	for (i = 0; i < self->nr_members; i++)
+		if (to_move(self->member_drv[i]))
+			pci_restore(self->members[i], self->member_drv[i]);
+	if (self->dev[0])
+		CHECK_OK(_dev_restore(self->bus, self->dev, self->drv),
+			 "put %s back on %s", self->dev, self->drv);
+}
+
+/* The driver is back and working: its driver link, netdev, ATA ports. */
+#define expect_bound(bus, dev, drv, check) do {			\
+	char __drv[DRV_NAME_LEN];					\
+	CHECK_OK(_dev_driver(bus, dev, __drv, sizeof(__drv)),		\
+		 "driver of %s", dev);					\
+	REQUIRE(!strcmp(__drv, drv), "%s: bound to '%s', expected '%s'", \
+		dev, __drv, drv);					\
+	if ((check) == NETDEV)						\
+		pci_netdev_wait(dev, WAIT_MS);				\
+	if ((check) == ATA)						\
+		CHECK_OK(_pci_children_wait(dev, "ata", WAIT_MS),	\
+			 "wait for the ATA ports of %s", dev);		\
+} while (0)
+
+TEST_F_TIMEOUT(rebind, twenty_times, 400)
+{
+	const char *bus = variant->bus, *drv = variant->drv, *dev = self->dev;
+	bool pci = !strcmp(bus, "pci");
+	char name[DRV_NAME_LEN];
+	int round, i;
+
+	expect_bound(bus, dev, drv, variant->check);
+	self->kmsg = CHECK_OK(_kmsg_open(), "open /dev/kmsg");
+	for (round = 1; round <= ROUNDS; round++) {
+		CHECK_OK(_dev_unbind(bus, drv, dev), "round %d: unbind %s from %s",
+			 round, dev, drv);
+		CHECK_OK(_dev_driver(bus, dev, name, sizeof(name)), "driver of %s", dev);
+		REQUIRE(!name[0], "round %d: %s still bound to '%s'", round, dev, name);
+		CHECK_OK(_dev_bind(bus, drv, dev), "round %d: bind %s to %s",
+			 round, dev, drv);
+		expect_bound(bus, dev, drv, variant->check);
+		if (pci)
+			REQUIRE(pci_group(dev) == self->group,
+				"round %d: %s left group %d", round, dev, self->group);
+		else
+			CHECK_ERR(ENOENT, _dev_group(bus, dev),
+				  "round %d: IOMMU group of %s", round, dev);
+		expect_no_report(self->kmsg, "round %d of %s on %s", round, dev, drv);
+	}
+	TH_LOG("%s: %d rounds of unbind + bind to %s", dev, ROUNDS, drv);
+	if (!pci)
+		return;
+
+	/* The count is back to zero: the whole group goes to a container. */
+	for (i = 0; i < self->nr_members; i++)
+		if (to_move(self->member_drv[i]))
+			pci_reprobe(self->members[i], "vfio-pci");
+	for (i = 0; i < self->nr_members; i++)
+		if (to_move(self->member_drv[i]))
+			pci_expect_driver(self->members[i], "vfio-pci");
+	path_wait(group_node(self->group), WAIT_MS);
+	vfio_container_open(&self->container);
+	vfio_group_open(self->group, &self->group_fd);
+	vfio_group_set_container(self->group_fd, self->container);
+	vfio_group_unset_container(self->group_fd);
+	expect_no_report(self->kmsg, "claim of group %d", self->group);
+}
+
+TEST_HARNESS_MAIN
