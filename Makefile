@@ -8,7 +8,7 @@ include base.mk
 S := scripts
 export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS
 
-.PHONY: help deps tree export roundtrip checkpatch each-patch kunit guest \
+.PHONY: help deps tree export roundtrip mbox kernel-doc checkpatch each-patch kunit guest \
 	harness-test demo check clean distclean
 
 help:
@@ -22,6 +22,8 @@ help:
 	@echo '  make tree          out/linux = pinned $(BASE_TAG) + patches/ (git am)'
 	@echo '  make export        regenerate patches/ from out/linux, prove the round trip'
 	@echo '  make roundtrip     prove patches/ == out/linux branch, byte-identical regen'
+	@echo '  make mbox          send the series into one mbox; b4 am and git am it, = branch'
+	@echo '  make kernel-doc    no new kernel-doc warning in the touched files, exports documented'
 	@echo '  make checkpatch    checkpatch --strict on every patch'
 	@echo '  make each-patch    build every patch on its own (x86_64 guest config, UML)'
 	@echo '  make kunit         KUnit suites on UML (tools/testing/kunit/kunit.py)'
@@ -39,6 +41,10 @@ export:
 	@$(S)/export.sh
 roundtrip:
 	@$(S)/roundtrip.sh
+mbox:
+	@$(S)/mbox.sh
+kernel-doc:
+	@$(S)/kernel-doc.sh
 checkpatch:
 	@$(S)/checkpatch.sh
 each-patch:
@@ -54,7 +60,7 @@ demo:
 check:
 	@$(S)/check.sh
 clean:
-	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip*
+	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc
 	-git -C out/linux worktree prune 2>/dev/null
 distclean:
 	rm -rf out

@@ -16,7 +16,7 @@ set -eu
 S=$TOP/scripts
 # each-patch last: the final tree is then in ccache, and each earlier patch
 # rebuilds only what the later patches change.
-ALL="deps harness shellcheck tree checkpatch roundtrip kunit guest-x86_64 guest-base-x86_64 guest-arm64 each-patch"
+ALL="deps harness shellcheck tree checkpatch roundtrip mbox kernel-doc kunit guest-x86_64 guest-base-x86_64 guest-arm64 each-patch"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
@@ -44,6 +44,8 @@ step_cmd() {
 	tree) "$S/tree.sh" ;;
 	checkpatch) "$S/checkpatch.sh" ;;
 	roundtrip) "$S/roundtrip.sh" ;;
+	mbox) "$S/mbox.sh" ;;
+	kernel-doc) "$S/kernel-doc.sh" ;;
 	each-patch) "$S/each-patch.sh" ;;
 	kunit) "$S/kunit.sh" ;;
 	guest-x86_64) ARCH=x86_64 "$S/guest.sh" ;;

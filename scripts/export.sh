@@ -8,6 +8,13 @@
 # date) and rewrites patches/series. Then proves the round trip
 # (scripts/roundtrip.sh). An empty series exports to an empty `series`.
 #
+# Recipients: the tree's scripts/get_maintainer.pl over the series diff
+# (base..HEAD), offline and without git history (--no-git --no-git-fallback
+# --no-rolestats, no ~/.get_maintainer.conf): maintainers and reviewers go
+# to To:, mailing lists to Cc:, on every patch and the cover letter, so
+# `git send-email patches/*.patch` reaches the same people for each mail.
+# Cc: also stable@vger.kernel.org: the series is for a stable (LTS) tree.
+#
 # Inputs (env): KSRC (default out/linux), PATCHES (output directory, default
 #   patches/), ROUNDTRIP=0 (skip the round-trip proof; roundtrip.sh uses it).
 # Exit: 0 exported and round trip good, 1 round trip failed, 2 error.
@@ -35,11 +42,29 @@ if [ "$n" -gt 0 ]; then
 	[ -n "$desc" ] || die "branch $branch has no description (the cover letter): git -C $KSRC branch --edit-description"
 	# The cover letter takes its Date from the committer ident: pin it.
 	date=$(git_k log -1 --format=%aD HEAD)
+	# To: maintainers and reviewers, Cc: lists (see the header).
+	getm() {
+		git_k -c diff.noprefix=false diff --no-ext-diff --no-color \
+			--src-prefix=a/ --dst-prefix=b/ "$BASE_TAG" HEAD |
+			(cd "$KSRC" && HOME=/nonexistent perl scripts/get_maintainer.pl \
+				--no-git --no-git-fallback --no-rolestats "$@") ||
+			die "scripts/get_maintainer.pl failed in $KSRC"
+	}
+	to=$(getm --no-l) && cc=$(getm --no-m --no-r) || exit 2
+	[ -n "$to" ] || die "get_maintainer.pl found no maintainer for the series"
+	set --
+	while IFS= read -r a; do [ -z "$a" ] || set -- "$@" "--to=$a"; done <<-EOF
+	$to
+	EOF
+	while IFS= read -r a; do [ -z "$a" ] || set -- "$@" "--cc=$a"; done <<-EOF
+	$cc
+	stable@vger.kernel.org
+	EOF
 	GIT_COMMITTER_DATE=$date git_k \
 		-c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \
 		-c diff.noprefix=false -c diff.mnemonicPrefix=false -c format.numbered=auto \
 		-c format.thread=false \
-		format-patch -q --no-to --no-cc --no-add-header \
+		format-patch -q --no-to --no-cc --no-add-header "$@" \
 		--cover-letter --cover-from-description=subject \
 		--zero-commit --no-signature --abbrev=12 --base="$BASE_TAG" \
 		--subject-prefix='PATCH 5.10' -o "$PATCHES" "$BASE_TAG..HEAD"
