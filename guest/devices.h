@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * guest/devices.h - the PCI devices every guest has, at fixed addresses.
+ * guest/devices.h - the devices every guest has, at fixed addresses.
  *
  * scripts/guest.sh puts them there (QEMU -device ... addr=); the guest tests
  * find them here. Keep the two in step.

@@ -2,20 +2,32 @@
 /*
  * guest/kmsg.c - what the kernel logged during a test: its reports.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "kmsg.h"
 
-/* A message containing one of these is (part of) a kernel report. */
+/*
+ * A kernel message containing one of these is a report (as in
+ * scripts/verdict.sh); one containing a frame mark only frames one.
+ */
 static const char *const report_marks[] = {
-	"WARNING:", "kernel BUG", "BUG:", "Oops", "KASAN", "Bad page",
-	"Unable to handle", "Internal error:", "Call trace:", "Call Trace:",
-	"[ cut here ]", "event 0x", "DMAR: DRHD: handling fault",
+	"WARNING: CPU:", "WARNING: at ", "kernel BUG at ", "Oops", "KASAN",
+	"UBSAN:", "Kernel panic", "Bad page", "Unable to handle kernel",
+	"Internal error:", "general protection fault",
+	/* arm-smmu-v3: a fault event, lost events, a stuck command queue */
+	"EVTQ overflow", "CMD_SYNC timeout", "unexpected global error",
+	"DMAR: DRHD: handling fault",
+};
+static const char *const frame_marks[] = {
+	"[ cut here ]", "Call trace:", "Call Trace:",
 };
 
 int _kmsg_open(void)
@@ -34,20 +46,36 @@ int _kmsg_open(void)
 	return fd;
 }
 
-static int is_report(const char *msg)
+static bool has_mark(const char *msg, const char *const *marks, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(report_marks); i++)
-		if (strstr(msg, report_marks[i]))
-			return 1;
-	return 0;
+	for (i = 0; i < n; i++)
+		if (strstr(msg, marks[i]))
+			return true;
+	return false;
+}
+
+/* 2: a report line, 1: a line that only frames one, 0: neither. */
+static int report_kind(const char *msg)
+{
+	const char *bug = strstr(msg, "BUG: ");
+
+	if (has_mark(msg, report_marks, ARRAY_SIZE(report_marks)))
+		return 2;
+	/* "BUG: " as a word (not "DEBUG: "); an SMMUv3 "event 0x.. received" */
+	if (bug && (bug == msg || !isalnum((unsigned char)bug[-1])))
+		return 2;
+	if (strstr(msg, "event 0x") && strstr(msg, " received"))
+		return 2;
+	return has_mark(msg, frame_marks, ARRAY_SIZE(frame_marks));
 }
 
 int _kmsg_reports(int fd, char *first, size_t len)
 {
-	char rec[8192], *msg, *nl;
-	int reports = 0;
+	char rec[8192], frame[256] = "", *msg, *nl;
+	int reports = 0, kind;
+	bool strong = false;
 	ssize_t n;
 
 	if (len)
@@ -57,19 +85,32 @@ int _kmsg_reports(int fd, char *first, size_t len)
 		n = read(fd, rec, sizeof(rec) - 1);
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten: skip to the oldest left */
-		if (n == 0 || (n < 0 && errno == EAGAIN))
+		if (n == 0 || (n < 0 && errno == EAGAIN)) {
+			/* Only frame lines: name the first of them. */
+			if (reports && !strong && len)
+				snprintf(first, len, "%s", frame);
 			return reports;
+		}
 		if (n < 0)
 			return -errno;
 		rec[n] = '\0';
+		/* The kernel's own records only: facility 0, prio < 8. */
+		if (strtol(rec, NULL, 10) >= 8)
+			continue;
 		msg = strchr(rec, ';');
 		msg = msg ? msg + 1 : rec;
-		nl = strchr(msg, '\n');
+		nl = strchr(msg, '\n');	/* continuation lines follow */
 		if (nl)
 			*nl = '\0';
-		if (!is_report(msg))
+		kind = report_kind(msg);
+		if (!kind)
 			continue;
-		if (!reports++ && len)
+		if (!reports++)
+			snprintf(frame, sizeof(frame), "%.*s",
+				 (int)sizeof(frame) - 1, msg);
+		if (kind == 2 && !strong && len) {
 			snprintf(first, len, "%s", msg);
+			strong = true;
+		}
 	}
 }

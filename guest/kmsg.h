@@ -13,12 +13,13 @@
 int _kmsg_open(void);
 
 /*
- * Read the records logged since _kmsg_open() or the last call, and count
- * the kernel reports among them: WARNING, BUG, Oops, KASAN, a bad page,
- * an unhandled fault, a call trace, an IOMMU fault (an SMMUv3 event or a
- * DMAR fault). The first report's message goes to @first ("" if none).
- * Records overwritten before they were read are skipped: the console log,
- * which scripts/verdict.sh judges, still has them.
+ * Read the kernel's records logged since _kmsg_open() or the last call,
+ * and count the lines among them that are or frame a kernel report:
+ * WARNING, BUG, Oops, KASAN, UBSAN, panic, a bad page, an unhandled fault,
+ * "cut here" and call trace lines, an IOMMU fault (an SMMUv3 event or
+ * error, a DMAR fault). The first report line (else the first framing
+ * line) goes to @first ("" if none). Records overwritten before they were
+ * read are skipped: read often enough that the ring buffer does not wrap.
  */
 int _kmsg_reports(int fd, char *first, size_t len);
 

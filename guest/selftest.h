@@ -11,7 +11,9 @@
  * returns from the test function. It does not abort() like ASSERT_*: the
  * 5.10 harness skips FIXTURE_TEARDOWN after an ASSERT, and the teardowns
  * here are what put the devices back on their boot drivers. So use these
- * only in a TEST / TEST_F body or a FIXTURE_TEARDOWN, not in helpers.
+ * only in a TEST / TEST_F body, a FIXTURE_SETUP (a failure there skips the
+ * test and its teardown, so fail before changing anything) or a
+ * FIXTURE_TEARDOWN, not in helpers.
  */
 #ifndef GUEST_SELFTEST_H
 #define GUEST_SELFTEST_H

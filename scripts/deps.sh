@@ -13,5 +13,6 @@ set -eu
 need_pkgs gcc make flex bison bc perl python3 ccache git libelf-dev libssl-dev \
 	xz-utils dpkg-dev qemu-system-x86 qemu-system-arm \
 	gcc-aarch64-linux-gnu libc6-dev-arm64-cross libc6-dev busybox-static \
-	shellcheck python3-ply python3-git b4 git-email libmailtools-perl
+	shellcheck python3-ply python3-git b4 git-email libmailtools-perl \
+	sparse
 say "host packages: all present"

@@ -13,7 +13,9 @@
 # --no-rolestats, no ~/.get_maintainer.conf): maintainers and reviewers go
 # to To:, mailing lists to Cc:, on every patch and the cover letter, so
 # `git send-email patches/*.patch` reaches the same people for each mail.
-# Cc: also stable@vger.kernel.org: the series is for a stable (LTS) tree.
+# Not stable@vger.kernel.org: the patches are rewrites for 5.10, not
+# backports of upstream commits as stable-kernel-rules asks; whoever posts
+# them adds it if that is the aim.
 #
 # Inputs (env): KSRC (default out/linux), PATCHES (output directory, default
 #   patches/), ROUNDTRIP=0 (skip the round-trip proof; roundtrip.sh uses it).
@@ -43,14 +45,20 @@ if [ "$n" -gt 0 ]; then
 	# The cover letter takes its Date from the committer ident: pin it.
 	date=$(git_k log -1 --format=%aD HEAD)
 	# To: maintainers and reviewers, Cc: lists (see the header).
+	sdiff=$(mktemp)
+	git_k -c diff.noprefix=false diff --no-ext-diff --no-color \
+		--src-prefix=a/ --dst-prefix=b/ "$BASE_TAG" HEAD >"$sdiff" ||
+		{ rm -f "$sdiff"; die "git diff $BASE_TAG HEAD failed in $KSRC"; }
 	getm() {
-		git_k -c diff.noprefix=false diff --no-ext-diff --no-color \
-			--src-prefix=a/ --dst-prefix=b/ "$BASE_TAG" HEAD |
-			(cd "$KSRC" && HOME=/nonexistent perl scripts/get_maintainer.pl \
-				--no-git --no-git-fallback --no-rolestats "$@") ||
+		(cd "$KSRC" && HOME=/nonexistent perl scripts/get_maintainer.pl \
+			--no-git --no-git-fallback --no-rolestats "$@" "$sdiff") ||
 			die "scripts/get_maintainer.pl failed in $KSRC"
 	}
-	to=$(getm --no-l) && cc=$(getm --no-m --no-r) || exit 2
+	if ! to=$(getm --no-l) || ! cc=$(getm --no-m --no-r); then
+		rm -f "$sdiff"
+		exit 2
+	fi
+	rm -f "$sdiff"
 	[ -n "$to" ] || die "get_maintainer.pl found no maintainer for the series"
 	set --
 	while IFS= read -r a; do [ -z "$a" ] || set -- "$@" "--to=$a"; done <<-EOF
@@ -58,7 +66,6 @@ if [ "$n" -gt 0 ]; then
 	EOF
 	while IFS= read -r a; do [ -z "$a" ] || set -- "$@" "--cc=$a"; done <<-EOF
 	$cc
-	stable@vger.kernel.org
 	EOF
 	GIT_COMMITTER_DATE=$date git_k \
 		-c core.abbrev=12 -c diff.algorithm=myers -c diff.renames=true \

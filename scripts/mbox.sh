@@ -48,6 +48,11 @@ cleanup() {
 	git_k worktree prune
 }
 trap cleanup EXIT
+if [ -n "${MBOX:-}" ]; then
+	[ -f "$MBOX" ] || die "MBOX=$MBOX: no such file"
+	# Out of $D, which is emptied next.
+	cp "$MBOX" "$OUT/mbox-input.mbox" || die "cannot copy $MBOX"
+fi
 cleanup
 rm -rf "$D"
 mkdir -p "$D/b4"
@@ -56,8 +61,8 @@ n=$(git_k rev-list --count "$BASE_TAG..HEAD")
 [ "$n" -gt 0 ] || die "the branch of $KSRC has no commits over $BASE_TAG"
 
 if [ -n "${MBOX:-}" ]; then
-	[ -f "$MBOX" ] || die "MBOX=$MBOX: no such file"
-	mbox=$MBOX
+	mbox=$D/input.mbox
+	mv "$OUT/mbox-input.mbox" "$mbox"
 else
 	mbox=$D/series.mbox
 	[ -f "$PATCHES/0000-cover-letter.patch" ] || die "no $PATCHES/0000-cover-letter.patch: run 'make export'"
@@ -86,18 +91,21 @@ msgs=$(grep -c '^From ' "$mbox" || true)
 echo "--- $mbox: $msgs messages"
 
 # fresh_tree: a new detached worktree at the base, only the touched files
-# checked out.
+# checked out. Every git call dies on failure (exit 2): callers run it
+# under `||`, where set -e does not act.
 fresh_tree() {
 	cleanup
-	git_k worktree add -q --no-checkout --detach "$WT" "$BASE_TAG"
-	git_w read-tree "$BASE_TAG"
+	git_k worktree add -q --no-checkout --detach "$WT" "$BASE_TAG" ||
+		die "git worktree add $WT failed"
+	git_w read-tree "$BASE_TAG" || die "git read-tree in $WT failed"
 	{
 		git_k diff --name-only --no-renames "$BASE_TAG" HEAD
 		sed -n 's|^diff --git a/\([^ ]*\) b/\([^ ]*\)$|\1 \2|p' "$mbox" | tr ' ' '\n'
 	} | sort -u >"$D/paths"
 	git_w ls-tree -r --name-only "$BASE_TAG" | grep -Fx -f "$D/paths" >"$D/paths.base" || true
 	[ ! -s "$D/paths.base" ] ||
-		git_w --literal-pathspecs checkout -q "$BASE_TAG" --pathspec-from-file="$D/paths.base"
+		git_w --literal-pathspecs checkout -q "$BASE_TAG" --pathspec-from-file="$D/paths.base" ||
+		die "git checkout of the touched files in $WT failed"
 }
 
 # b4 checks the cover letter's base-commit against the repository it runs
@@ -122,8 +130,8 @@ grep -q "^ Base: using specified base-commit $BASE_COMMIT" "$D/b4.log" ||
 # same_as_branch WHAT: compare the worktree's commits over the base with the
 # branch's, one by one.
 same_as_branch() {
-	got=$(git_w rev-list --reverse "$BASE_TAG..HEAD")
-	want=$(git_k rev-list --reverse "$BASE_TAG..HEAD")
+	got=$(git_w rev-list --reverse "$BASE_TAG..HEAD") || die "git rev-list in $WT failed"
+	want=$(git_k rev-list --reverse "$BASE_TAG..HEAD") || die "git rev-list in $KSRC failed"
 	ngot=$(echo "$got" | grep -c . || true)
 	[ "$ngot" = "$n" ] || { echo "mbox: FAIL: $1 gave $ngot commits, the branch has $n"; return 1; }
 	bad=0 i=0
