@@ -348,7 +348,7 @@ FIXTURE_TEARDOWN(rebind)
 			 "wait for the ATA ports of %s", dev);		\
 } while (0)
 
-TEST_F_TIMEOUT(rebind, twenty_times, 120)
+TEST_F_TIMEOUT(rebind, twenty_times, 180)
 {
 	const char *bus = variant->bus, *drv = variant->drv, *dev = self->dev;
 	bool pci = !strcmp(bus, "pci");
