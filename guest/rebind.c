@@ -36,9 +36,11 @@
  *
  * What fails where (mutations of the series, measured: see README):
  *  - PCI counting ownership before of_dma_configure(): 1 (the container
- *    claims the group; DEV_E1000_B's first unbind WARNs there), and 2 for
- *    every other PCI device at its first unbind (WARN in
- *    iommu_device_unuse_default_domain());
+ *    claims the group; DEV_E1000_B's first unbind WARNs in
+ *    iommu_device_unuse_default_domain()), 2 for e1000e and ahci at their
+ *    first unbind (the same WARN) and for DEV_E1000_A at the group claim
+ *    (1 gave DEV_E1000_B a counted use, DEV_E1000_A's uncounted one is
+ *    released in round 1, and DEV_E1000_B's move to vfio-pci WARNs);
  *  - arch_teardown_dma_ops() before devres release: 2 for ahci (its
  *    dmam buffers are freed through the wrong DMA ops), and the KUnit
  *    suite driver_core_dma_teardown built into the guest kernel.
