@@ -6,10 +6,10 @@
 include base.mk
 
 S := scripts
-export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS
+export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc checkpatch each-patch kunit guest \
-	harness-test demo check clean distclean
+	harness-test demo check robot-objs robot-warnings config-corners clean distclean
 
 help:
 	@echo 'linux-dma-ownership: IOMMU DMA ownership for Linux $(BASE_VERSION)'
@@ -30,6 +30,10 @@ help:
 	@echo '  make guest ARCH=x86_64|arm64 [BASE=1] [TESTS=a,b]'
 	@echo '                     build and boot a QEMU guest, run the guest tests'
 	@echo '  make harness-test  tests of the harness itself (log verdict fixtures)'
+	@echo '  make robot-objs    every touched .c file at every patch, x86_64 + arm64 allmodconfig'
+	@echo '                     [ARCHES=...] [ONLY=last|N...] [RANGE=a-b] (not in make check yet)'
+	@echo '  make robot-warnings  no new W=1/sparse warning vs the base [ARCHES=x86_64 arm64]'
+	@echo '  make config-corners  vmlinux with IOMMU_API=n, VFIO=n, VFIO=m, PCI=n [CORNERS=...]'
 	@echo '  make clean         remove builds and logs (keeps out/linux and downloads)'
 	@echo '  make distclean     remove out/ entirely'
 
@@ -59,8 +63,14 @@ demo:
 	@$(S)/demo.sh
 check:
 	@$(S)/check.sh
+robot-objs:
+	@$(S)/robot-objs.sh
+robot-warnings:
+	@$(S)/robot-warnings.sh
+config-corners:
+	@$(S)/config-corners.sh
 clean:
-	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc
+	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc out/robot
 	-git -C out/linux worktree prune 2>/dev/null
 distclean:
 	rm -rf out

@@ -1,0 +1,96 @@
+#!/bin/sh
+# scripts/config-corners.sh - the series builds in the config corners.
+#
+# On x86_64, for each corner: tinyconfig + configs/robot-corners.config (PCI,
+# Intel IOMMU, VFIO, vfio-pci, ...) + configs/robot-corner-<name>.config (the
+# corner's override), merged with merge_config.sh -m, then olddefconfig.
+# Every symbol the merged fragments request (the last line for a symbol wins)
+# must have that value in .config ("is not set": no CONFIG_X= line), or the
+# corner is a harness error. Then make vmlinux (and modules for vfio-m) from
+# $KSRC into out/robot/corner-<name>. Corners:
+#   iommu-api-n  CONFIG_IOMMU_API=n (and so no VFIO, no Intel IOMMU)
+#   vfio-n       CONFIG_VFIO=n, IOMMU_API=y
+#   vfio-m       CONFIG_VFIO=m, VFIO_PCI=m: vmlinux modules (modpost)
+#   pci-n        CONFIG_PCI=n, VFIO=y
+# One line per corner (ok / not ok, seconds), errors printed.
+#
+# Inputs (env): KSRC (default out/linux), CORNERS (default all four), JOBS
+#   (default 2).
+# Output: out/robot/corner-<name>/, logs out/robot/logs/corner-<name>.log.
+# Exit: 0 every corner builds, 1 a corner does not build, 2 error (bad input,
+#   a symbol did not reach .config, tools).
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+[ $# -eq 0 ] || { echo "usage: $0    (env: KSRC CORNERS JOBS)"; exit 2; }
+
+ALL="iommu-api-n vfio-n vfio-m pci-n"
+CORNERS=${CORNERS:-$ALL}
+for c in $CORNERS; do
+	case " $ALL " in *" $c "*) ;; *) die "unknown corner '$c' (corners: $ALL)" ;; esac
+done
+JOBS=${JOBS:-2}
+case "$JOBS" in '' | *[!0-9]*) die "JOBS=$JOBS: expected a number" ;; esac
+[ -f "$KSRC/Makefile" ] || die "no kernel tree at $KSRC: run 'make tree' first"
+need_build_tools
+
+R=$OUT/robot
+LOGS=$R/logs
+mkdir -p "$LOGS"
+export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out
+
+# requested FRAG...: "CONFIG_X=v" or "CONFIG_X=n" per symbol, the last
+# fragment line for a symbol winning.
+requested() {
+	sed -n -e 's/^\(CONFIG_[A-Za-z0-9_]*=.*\)$/\1/p' \
+		-e 's/^# \(CONFIG_[A-Za-z0-9_]*\) is not set$/\1=n/p' "$@" |
+		awk -F= '{ v[$1] = $0; if (!($1 in seen)) { seen[$1] = 1; order[++n] = $1 } }
+			 END { for (i = 1; i <= n; i++) print v[order[i]] }'
+}
+
+t0=$(date +%s)
+fail=0
+for c in $CORNERS; do
+	t=$(date +%s)
+	B=$R/corner-$c
+	log=$LOGS/corner-$c.log
+	mkdir -p "$B"
+	frags="$TOP/configs/robot-corners.config $TOP/configs/robot-corner-$c.config"
+	for f in $frags; do [ -f "$f" ] || die "missing fragment $f"; done
+	kmake() {
+		make -C "$KSRC" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
+	}
+	# shellcheck disable=SC2086 # frags: paths without spaces
+	{
+		kmake -s tinyconfig &&
+			(cd "$B" && ARCH=x86_64 "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$B" .config $frags) &&
+			kmake -s olddefconfig
+	} >"$log" 2>&1 || die "corner $c: configuring failed (log: ${log#"$TOP"/})"
+	# shellcheck disable=SC2086
+	wrong=$(requested $frags | while IFS= read -r line; do
+		sym=${line%%=*} val=${line#*=}
+		if [ "$val" = n ]; then
+			if grep -q "^$sym=" "$B/.config"; then
+				echo "$line (.config: $(grep "^$sym=" "$B/.config"))"
+			fi
+		elif ! grep -qxF "$line" "$B/.config"; then
+			echo "$line (.config: $(grep "^$sym=\|# $sym is not set" "$B/.config" || echo nothing))"
+		fi
+	done)
+	if [ -n "$wrong" ]; then
+		echo "$wrong" | sed "s/^/    corner $c: requested /"
+		die "corner $c: a requested symbol did not reach $B/.config (missing dependency?)"
+	fi
+	targets=vmlinux
+	[ "$c" = vfio-m ] && targets="vmlinux modules"
+	# shellcheck disable=SC2086 # targets: a list of words
+	if kmake -s $targets >>"$log" 2>&1; then
+		echo "ok corner $c: $targets ($(elapsed "$t") s)"
+	else
+		echo "not ok corner $c: $targets ($(elapsed "$t") s; log: ${log#"$TOP"/})"
+		grep -E ': (fatal )?error:|undefined|\*\*\*' "$log" | head -30 | sed 's/^/    /'
+		fail=1
+	fi
+done
+echo "config-corners: $(echo "$CORNERS" | wc -w) corners, $([ "$fail" = 0 ] && echo 'all build' || echo 'BUILD FAILURES') (total $(elapsed "$t0") s)"
+exit "$fail"

@@ -1,0 +1,154 @@
+#!/bin/sh
+# scripts/robot-objs.sh - every touched file, every patch, both arches.
+#
+# In a worktree of $KSRC (out/robot/linux), checks out each commit of the
+# series in turn and, on x86_64 and arm64 allmodconfig (out/robot/build/<arch>,
+# incremental, ccache), builds the object of every .c file the whole series
+# touches that exists at that commit (make <dir>/<file>.o, one make -k for all
+# of them). A file the config does not build (kbuild answers "No rule to make
+# target" for an object outside obj-y/obj-m) is reported, never skipped
+# silently:
+#   not built by x86_64 allmodconfig: drivers/amba/bus.c
+# (printed for a patch when the list changes, and in the summary). One line
+# per patch and arch (ok / not ok, seconds); compile errors are printed.
+#
+# Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
+#   ONLY (patch numbers to build, e.g. "15" or "3 15"; "last" = the last one),
+#   RANGE (first-last, e.g. "10-15"), JOBS (default 2).
+# Output: logs in out/robot/logs/patch-<n>-<arch>.log.
+# Exit: 0 every object builds, 1 a compile error, 2 error (bad input, tools).
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+[ $# -eq 0 ] || { echo "usage: $0    (env: KSRC ARCHES ONLY RANGE JOBS)"; exit 2; }
+
+ARCHES=${ARCHES:-x86_64 arm64}
+ONLY=${ONLY:-}
+RANGE=${RANGE:-}
+for a in $ARCHES; do
+	case "$a" in x86_64 | arm64) ;; *) die "ARCHES: '$a': expected x86_64 and/or arm64" ;; esac
+done
+[ -z "$ONLY" ] || [ -z "$RANGE" ] || die "set ONLY or RANGE, not both"
+ONLY=$(echo "$ONLY" | tr ',' ' ')
+for o in $ONLY; do
+	case "$o" in last) ;; '' | *[!0-9]*) die "ONLY: '$o': expected patch numbers or 'last'" ;; esac
+done
+case "$RANGE" in '' | [0-9]*-[0-9]*) ;; *) die "RANGE=$RANGE: expected first-last, e.g. 10-15" ;; esac
+case "$RANGE" in *-*[!0-9]* | *[!0-9]*-*) die "RANGE=$RANGE: expected first-last, e.g. 10-15" ;; esac
+
+git -C "$KSRC" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
+	die "no $BASE_TAG in $KSRC: run 'make tree' first"
+need_build_tools
+case " $ARCHES " in *" arm64 "*) need_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;; esac
+
+# shellcheck source=scripts/robot-lib.sh
+. "$TOP/scripts/robot-lib.sh"
+LOGS=$R/logs
+mkdir -p "$LOGS"
+
+commits=$(git -C "$KSRC" rev-list --reverse "$BASE_TAG..HEAD")
+n=$(printf '%s\n' "$commits" | grep -c . || true)
+if [ "$n" = 0 ]; then
+	echo "robot-objs: ok: the series is empty, nothing to build"
+	exit 0
+fi
+# The .c files the whole series touches (added or modified, not deleted).
+files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..HEAD" -- '*.c')
+
+# Which patches: all, ONLY or RANGE.
+sel=
+if [ -n "$ONLY" ]; then
+	for o in $ONLY; do
+		[ "$o" = last ] && o=$n
+		if [ "$o" -lt 1 ] || [ "$o" -gt "$n" ]; then
+			die "ONLY: patch $o: the series has $n patches"
+		fi
+		sel="$sel $o"
+	done
+elif [ -n "$RANGE" ]; then
+	first=${RANGE%-*} last=${RANGE#*-}
+	if [ "$first" -lt 1 ] || [ "$first" -gt "$last" ] || [ "$last" -gt "$n" ]; then
+		die "RANGE=$RANGE: the series has patches 1-$n"
+	fi
+	sel=$(seq "$first" "$last" | tr '\n' ' ')
+else
+	sel=$(seq 1 "$n" | tr '\n' ' ')
+fi
+
+robot_worktree
+
+# build_objs I ARCH SUBJ: configure (allmodconfig, again only when a Kconfig
+# file changed) and build the objects; prints the verdict line.
+build_objs() {
+	_i=$1 _a=$2 _subj=$3
+	_b=$R/build/$_a
+	_log=$LOGS/patch-$_i-$_a.log
+	_t=$(date +%s)
+	mkdir -p "$_b"
+	: >"$_log"
+	if ! robot_config "$_a" "$_log"; then
+		echo "not ok $_i $_a: allmodconfig failed: $_subj (log: ${_log#"$TOP"/})"
+		tail -20 "$_log" | sed 's/^/    /'
+		return 1
+	fi
+	# shellcheck disable=SC2086 # files is a list of paths without spaces
+	_objs=$(robot_objs $files)
+	_nfiles=$(echo "$_objs" | wc -w)
+	# -k: one object outside the config (make answers "No rule to make
+	# target") must not stop the others.
+	_rc=0
+	# shellcheck disable=SC2086 # _objs is a list of paths without spaces
+	robot_kmake "$_a" -k $_objs >>"$_log" 2>&1 || _rc=$?
+	# shellcheck disable=SC2086
+	_nb=$(robot_notbuilt "$_log" $_objs | tr '\n' ' ')
+	_bad=''
+	for _o in $_objs; do
+		case " $_nb " in *" ${_o%.o}.c "*) continue ;; esac
+		if [ ! -f "$_b/$_o" ] || grep -q ": $_o\] Error" "$_log"; then
+			_bad="$_bad ${_o%.o}.c"
+		fi
+	done
+	# The not-built list, when it differs from the previous patch's.
+	_nbf=$R/notbuilt-$_a.txt
+	_new=$(echo "$_nb" | tr ' ' '\n' | grep . || true)
+	if [ "$_new" != "$(cat "$_nbf" 2>/dev/null)" ] || [ ! -f "$_nbf.seen" ]; then
+		for _f in $_nb; do
+			echo "    not built by $_a allmodconfig: $_f"
+		done
+		touch "$_nbf.seen"
+	fi
+	printf '%s\n' "$_new" >"$_nbf"
+	_nnb=$(echo "$_nb" | wc -w)
+	if [ -n "$_bad" ] || grep -q ': error:\|: fatal error:' "$_log" ||
+		{ [ "$_rc" != 0 ] && [ -z "$_nb" ]; }; then
+		echo "not ok $_i $_a: $_subj ($(elapsed "$_t") s; log: ${_log#"$TOP"/})"
+		for _f in $_bad; do
+			echo "    compile error: $_f"
+		done
+		robot_errors "$_log" | sed 's/^/    /'
+		return 1
+	fi
+	echo "ok $_i $_a: $_subj ($((_nfiles - _nnb)) objects, $_nnb not built, $(elapsed "$_t") s)"
+}
+
+t0=$(date +%s)
+rm -f "$R"/notbuilt-*.txt "$R"/notbuilt-*.txt.seen
+i=0 fail=0 builds=0
+for c in $commits; do
+	i=$((i + 1))
+	case " $sel " in *" $i "*) ;; *) continue ;; esac
+	git -C "$WT" checkout -q --detach "$c"
+	subj=$(git -C "$WT" log -1 --format=%s)
+	for a in $ARCHES; do
+		builds=$((builds + 1))
+		build_objs "$i" "$a" "$subj" || fail=$((fail + 1))
+	done
+done
+for a in $ARCHES; do
+	[ -f "$R/notbuilt-$a.txt" ] || continue
+	while read -r f; do
+		[ -z "$f" ] || echo "robot-objs: not built by $a allmodconfig (last patch built): $f"
+	done <"$R/notbuilt-$a.txt"
+done
+echo "robot-objs: $builds builds (patches $(echo "$sel" | tr -s ' ' | sed 's/^ //; s/ $//') of $n; $ARCHES), $fail failed (total $(elapsed "$t0") s)"
+[ "$fail" = 0 ] || exit 1
