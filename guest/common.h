@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef ARRAY_SIZE	/* kselftest_harness.h has one too */
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -22,6 +23,14 @@ static inline const char *errno_name(int err)
 		return name;
 	snprintf(buf, sizeof(buf), "E%d", err);
 	return buf;
+}
+
+/* Close *@fd if it is open and mark it closed (-1). */
+static inline void close_fd(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
 }
 
 #endif

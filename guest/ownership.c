@@ -113,13 +113,6 @@ FIXTURE_SETUP(ownership)
 	self->device = -1;
 }
 
-static void close_fd(int *fd)
-{
-	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;
-}
-
 FIXTURE_TEARDOWN(ownership)
 {
 	unsigned int i;

@@ -48,9 +48,7 @@
  * Every test leaves the devices bound as at boot, unless it is killed by
  * its timeout (the harness then skips the teardown).
  */
-#include <dirent.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -71,87 +69,6 @@
 
 /* Time for a report printed from an IRQ thread (an SMMU event) to appear. */
 static const struct timespec settle = { .tv_nsec = 200 * 1000 * 1000 };
-
-/* Put @dev (on @bus) back on @drv unless it is bound to it already. */
-static int _dev_restore(const char *bus, const char *dev, const char *drv)
-{
-	char cur[DRV_NAME_LEN];
-	int rc;
-
-	if (!strcmp(bus, "pci"))
-		return _pci_restore(dev, drv);
-	rc = _dev_driver(bus, dev, cur, sizeof(cur));
-	if (rc || !strcmp(cur, drv))
-		return rc;
-	if (cur[0]) {
-		rc = _dev_unbind(bus, cur, dev);
-		if (rc)
-			return rc;
-	}
-	return _dev_bind(bus, drv, dev);
-}
-
-/* The first device bound to @drv on @bus into @name; -ENODEV if none. */
-static int _dev_first_bound(const char *bus, const char *drv, char *name,
-			    size_t len)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	int rc = -ENODEV;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s", bus, drv);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir))) {
-		/* The devices are the links, less the driver's module. */
-		if (de->d_type != DT_LNK || !strcmp(de->d_name, "module"))
-			continue;
-		rc = strlen(de->d_name) < len ? 0 : -ENAMETOOLONG;
-		if (!rc)
-			strcpy(name, de->d_name);
-		break;
-	}
-	closedir(dir);
-	return rc;
-}
-
-/* How many children of PCI device @bdf have a name starting with @prefix. */
-static int _pci_children(const char *bdf, const char *prefix)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	int n = 0;
-	DIR *dir;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", bdf);
-	dir = opendir(path);
-	if (!dir)
-		return -errno;
-	while ((de = readdir(dir)))
-		if (!strncmp(de->d_name, prefix, strlen(prefix)))
-			n++;
-	closedir(dir);
-	return n;
-}
-
-/* Wait up to @ms for at least one child of @bdf named @prefix*. */
-static int _pci_children_wait(const char *bdf, const char *prefix, int ms)
-{
-	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
-	int n;
-
-	for (;;) {
-		n = _pci_children(bdf, prefix);
-		if (n)
-			return n;
-		if (ms <= 0)
-			return -ETIMEDOUT;
-		nanosleep(&tick, NULL);
-		ms -= 10;
-	}
-}
 
 /* "/dev/vfio/<g>", in a static buffer. */
 static const char *group_node(int g)
@@ -197,12 +114,9 @@ FIXTURE_SETUP(boot)
 
 FIXTURE_TEARDOWN(boot)
 {
-	if (self->kmsg >= 0)
-		close(self->kmsg);
-	if (self->group >= 0)
-		close(self->group);
-	if (self->container >= 0)
-		close(self->container);
+	close_fd(&self->kmsg);
+	close_fd(&self->group);
+	close_fd(&self->container);
 	pci_restore(DEV_E1000_B, "e1000");
 	pci_netdev_wait(DEV_E1000_B, WAIT_MS);
 }
@@ -296,6 +210,17 @@ FIXTURE_SETUP(rebind)
 		pci_driver(self->members[i], self->member_drv[i]);
 }
 
+/* _dev_restore(), the failure logged: 0 or -errno. */
+static int restore_one(const char *bus, const char *dev, const char *drv,
+		       struct __test_metadata *_metadata)
+{
+	int rc = _dev_restore(bus, dev, drv);
+
+	if (rc)
+		TH_LOG("put %s back on %s: %s", dev, drv, strerror(-rc));
+	return rc;
+}
+
 /*
  * Put the group's members (the device is one of them) and the device back
  * on their drivers; every one, even after a failure. 0 or the last -errno.
@@ -305,33 +230,24 @@ static int restore_all(FIXTURE_DATA(rebind) *self,
 {
 	int i, rc, ret = 0;
 
-	for (i = 0; i <= self->nr_members; i++) {
-		if (i < self->nr_members && !to_move(self->member_drv[i]))
+	for (i = 0; i < self->nr_members; i++) {
+		if (!to_move(self->member_drv[i]))
 			continue;
-		if (i < self->nr_members)
-			rc = _pci_restore(self->members[i], self->member_drv[i]);
-		else if (self->dev[0])
-			rc = _dev_restore(self->bus, self->dev, self->drv);
-		else
-			rc = 0;
-		if (rc) {
-			TH_LOG("put %s back on %s: %s", i < self->nr_members ?
-			       self->members[i] : self->dev, i < self->nr_members ?
-			       self->member_drv[i] : self->drv, strerror(-rc));
-			ret = rc;
-		}
+		rc = restore_one("pci", self->members[i], self->member_drv[i], _metadata);
+		ret = rc ? rc : ret;
+	}
+	if (self->dev[0]) {
+		rc = restore_one(self->bus, self->dev, self->drv, _metadata);
+		ret = rc ? rc : ret;
 	}
 	return ret;
 }
 
 FIXTURE_TEARDOWN(rebind)
 {
-	if (self->group_fd >= 0)
-		close(self->group_fd);
-	if (self->container >= 0)
-		close(self->container);
-	if (self->kmsg >= 0)
-		close(self->kmsg);
+	close_fd(&self->group_fd);
+	close_fd(&self->container);
+	close_fd(&self->kmsg);
 	if (restore_all(self, _metadata))
 		_metadata->passed = 0;
 }
@@ -391,8 +307,7 @@ TEST_F_TIMEOUT(rebind, twenty_times, 180)
 	vfio_group_open(self->group, &self->group_fd);
 	vfio_group_set_container(self->group_fd, self->container);
 	vfio_group_unset_container(self->group_fd);
-	close(self->group_fd);
-	self->group_fd = -1;
+	close_fd(&self->group_fd);
 
 	/* And back to the drivers, with time for a late IOMMU fault report. */
 	CHECK_OK(restore_all(self, _metadata), "put group %d back", self->group);

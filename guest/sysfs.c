@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,11 +49,6 @@ static int dev_exists(const char *bus, const char *dev)
 
 	dev_path(path, sizeof(path), bus, dev, NULL);
 	return access(path, F_OK) ? -ENODEV : 0;
-}
-
-static int pci_exists(const char *bdf)
-{
-	return dev_exists("pci", bdf);
 }
 
 /* The last path component of the symlink @path into @buf. */
@@ -146,13 +142,18 @@ int _pci_unbind(const char *drv, const char *bdf)
 	return _dev_unbind("pci", drv, bdf);
 }
 
-int _pci_driver_override(const char *bdf, const char *drv)
+int _dev_driver_override(const char *bus, const char *dev, const char *drv)
 {
 	char path[PATH_MAX];
 
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/driver_override", bdf);
+	dev_path(path, sizeof(path), bus, dev, "driver_override");
 	/* A lone newline clears the override. */
 	return _sysfs_write(path, drv && drv[0] ? drv : "\n");
+}
+
+int _pci_driver_override(const char *bdf, const char *drv)
+{
+	return _dev_driver_override("pci", bdf, drv);
 }
 
 int _pci_drivers_probe(const char *bdf)
@@ -179,24 +180,29 @@ int _pci_reprobe(const char *bdf, const char *override)
 	return _pci_drivers_probe(bdf);
 }
 
-int _pci_restore(const char *bdf, const char *drv)
+int _dev_restore(const char *bus, const char *dev, const char *drv)
 {
 	char cur[DRV_NAME_LEN];
 	int rc;
 
-	rc = pci_exists(bdf);
+	rc = dev_exists(bus, dev);
 	if (!rc)
-		rc = _pci_driver_override(bdf, NULL);
+		rc = _dev_driver_override(bus, dev, NULL);
 	if (!rc)
-		rc = _pci_driver(bdf, cur, sizeof(cur));
+		rc = _dev_driver(bus, dev, cur, sizeof(cur));
 	if (rc || !strcmp(cur, drv))
 		return rc;
 	if (cur[0]) {
-		rc = _pci_unbind(cur, bdf);
+		rc = _dev_unbind(bus, cur, dev);
 		if (rc)
 			return rc;
 	}
-	return _pci_bind(drv, bdf);
+	return _dev_bind(bus, drv, dev);
+}
+
+int _pci_restore(const char *bdf, const char *drv)
+{
+	return _dev_restore("pci", bdf, drv);
 }
 
 int _pci_group(const char *bdf)
@@ -238,19 +244,22 @@ int _pci_group_members(int group, char (*bdfs)[PCI_ADDR_LEN], int max)
 	return n;
 }
 
-int _pci_netdev(const char *bdf, char *name, size_t len)
+/*
+ * The first entry of directory @path that @want accepts, into @name:
+ * 0, @none if there is no such entry, or -errno.
+ */
+static int dir_first(const char *path, bool (*want)(const struct dirent *),
+		     int none, char *name, size_t len)
 {
-	char path[PATH_MAX];
 	struct dirent *de;
-	int rc = -ENOENT;
+	int rc = none;
 	DIR *dir;
 
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/net", bdf);
 	dir = opendir(path);
 	if (!dir)
 		return -errno;
 	while ((de = readdir(dir))) {
-		if (de->d_name[0] == '.')
+		if (!want(de))
 			continue;
 		rc = strlen(de->d_name) < len ? 0 : -ENAMETOOLONG;
 		if (!rc)
@@ -259,6 +268,51 @@ int _pci_netdev(const char *bdf, char *name, size_t len)
 	}
 	closedir(dir);
 	return rc;
+}
+
+static bool not_dot(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+int _pci_netdev(const char *bdf, char *name, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/net", bdf);
+	return dir_first(path, not_dot, -ENOENT, name, len);
+}
+
+/* A driver directory's devices are its links, less the driver's module. */
+static bool bound_device(const struct dirent *de)
+{
+	return de->d_type == DT_LNK && strcmp(de->d_name, "module");
+}
+
+int _dev_first_bound(const char *bus, const char *drv, char *name, size_t len)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/%s", bus, drv);
+	return dir_first(path, bound_device, -ENODEV, name, len);
+}
+
+int _pci_children(const char *bdf, const char *prefix)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	int n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s", bdf);
+	dir = opendir(path);
+	if (!dir)
+		return -errno;
+	while ((de = readdir(dir)))
+		if (!strncmp(de->d_name, prefix, strlen(prefix)))
+			n++;
+	closedir(dir);
+	return n;
 }
 
 int _pci_netdev_wait(const char *bdf, int ms)
@@ -293,18 +347,44 @@ int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val)
 	return 0;
 }
 
-int _path_wait(const char *path, int ms)
+/*
+ * Call @check(@a, @b) every 10 ms for up to @ms milliseconds until it
+ * returns non-zero, and return that; -ETIMEDOUT if it never does.
+ */
+static int poll_ms(int (*check)(const char *a, const char *b),
+		   const char *a, const char *b, int ms)
 {
 	const struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	int rc;
 
 	for (;;) {
-		if (!access(path, F_OK))
-			return 0;
-		if (errno != ENOENT)
-			return -errno;
+		rc = check(a, b);
+		if (rc)
+			return rc;
 		if (ms <= 0)
 			return -ETIMEDOUT;
 		nanosleep(&tick, NULL);
 		ms -= 10;
 	}
+}
+
+/* 1 if @path exists, 0 if not yet, -errno on another error. */
+static int path_exists(const char *path, const char *unused)
+{
+	(void)unused;
+	if (!access(path, F_OK))
+		return 1;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int _path_wait(const char *path, int ms)
+{
+	int rc = poll_ms(path_exists, path, NULL, ms);
+
+	return rc < 0 ? rc : 0;
+}
+
+int _pci_children_wait(const char *bdf, const char *prefix, int ms)
+{
+	return poll_ms(_pci_children, bdf, prefix, ms);
 }

@@ -30,13 +30,24 @@ int _dev_unbind(const char *bus, const char *drv, const char *dev);
 /* The device's IOMMU group number (>= 0); -ENOENT when it has none. */
 int _dev_group(const char *bus, const char *dev);
 
-/* The same four on the PCI bus. */
+/*
+ * Put the device back on driver @drv as at boot: clear driver_override,
+ * unbind whatever else is bound, bind @drv. No-op if @drv is bound already.
+ */
+int _dev_restore(const char *bus, const char *dev, const char *drv);
+
+/* Set driver_override to @drv; NULL or "" clears it. */
+int _dev_driver_override(const char *bus, const char *dev, const char *drv);
+
+/* The first device bound to @drv on @bus into @name; -ENODEV if none. */
+int _dev_first_bound(const char *bus, const char *drv, char *name, size_t len);
+
+/* The same on the PCI bus. */
 int _pci_driver(const char *bdf, char *drv, size_t len);
 int _pci_bind(const char *drv, const char *bdf);
 int _pci_unbind(const char *drv, const char *bdf);
 int _pci_group(const char *bdf);
-
-/* Set driver_override to @drv; NULL or "" clears it. */
+int _pci_restore(const char *bdf, const char *drv);
 int _pci_driver_override(const char *bdf, const char *drv);
 
 /* Write @bdf to /sys/bus/pci/drivers_probe. */
@@ -48,12 +59,6 @@ int _pci_drivers_probe(const char *bdf);
  * handed to vfio-pci and back.
  */
 int _pci_reprobe(const char *bdf, const char *override);
-
-/*
- * Put the device back on driver @drv as at boot: clear driver_override,
- * unbind whatever else is bound, bind @drv. No-op if @drv is bound already.
- */
-int _pci_restore(const char *bdf, const char *drv);
 
 /*
  * Fill @bdfs (sorted) with up to @max members of IOMMU group @group and
@@ -72,6 +77,12 @@ int _pci_netdev_wait(const char *bdf, int ms);
 
 /* Read a hex attribute such as "vendor" or "device" into @val. */
 int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val);
+
+/* How many children of PCI device @bdf have a name starting with @prefix. */
+int _pci_children(const char *bdf, const char *prefix);
+
+/* Wait up to @ms for a child of @bdf named @prefix*; their count, or -ETIMEDOUT. */
+int _pci_children_wait(const char *bdf, const char *prefix, int ms);
 
 /* Wait up to @ms milliseconds for @path to exist; -ETIMEDOUT if it does not. */
 int _path_wait(const char *path, int ms);
