@@ -73,7 +73,7 @@ static int report_kind(const char *msg)
 
 int _kmsg_reports(int fd, char *first, size_t len)
 {
-	char rec[8192], frame[256] = "", *msg, *nl;
+	char rec[8192], *msg, *nl;
 	int reports = 0, kind;
 	bool strong = false;
 	ssize_t n;
@@ -85,12 +85,8 @@ int _kmsg_reports(int fd, char *first, size_t len)
 		n = read(fd, rec, sizeof(rec) - 1);
 		if (n < 0 && errno == EPIPE)
 			continue;	/* overwritten: skip to the oldest left */
-		if (n == 0 || (n < 0 && errno == EAGAIN)) {
-			/* Only frame lines: name the first of them. */
-			if (reports && !strong && len)
-				snprintf(first, len, "%s", frame);
+		if (n == 0 || (n < 0 && errno == EAGAIN))
 			return reports;
-		}
 		if (n < 0)
 			return -errno;
 		rec[n] = '\0';
@@ -105,12 +101,10 @@ int _kmsg_reports(int fd, char *first, size_t len)
 		kind = report_kind(msg);
 		if (!kind)
 			continue;
-		if (!reports++)
-			snprintf(frame, sizeof(frame), "%.*s",
-				 (int)sizeof(frame) - 1, msg);
-		if (kind == 2 && !strong && len) {
+		/* @first: the first report line, else the first frame line. */
+		if (len && (!reports || (kind == 2 && !strong)))
 			snprintf(first, len, "%s", msg);
-			strong = true;
-		}
+		strong = strong || kind == 2;
+		reports++;
 	}
 }
