@@ -79,6 +79,20 @@ robot_notbuilt() {
 	return 0
 }
 
+# robot_failed LOG BUILD_DIR NOTBUILT OBJ...: the .c files whose objects
+# failed to build (missing, or make says "<obj>] Error"), skipping those in
+# the space-separated list NOTBUILT (not built by the config).
+robot_failed() {
+	_log=$1 _bdir=$2 _skip=$3; shift 3
+	for _o in "$@"; do
+		case " $_skip " in *" ${_o%.o}.c "*) continue ;; esac
+		if [ ! -f "$_bdir/$_o" ] || grep -q ": $_o\] Error" "$_log"; then
+			echo "${_o%.o}.c"
+		fi
+	done
+	return 0
+}
+
 # robot_errors LOG: the compiler's errors and the make lines naming the
 # objects that failed (not make's cascade of "Error 2" lines); at most 30.
 robot_errors() {

@@ -101,13 +101,8 @@ build_objs() {
 	robot_kmake "$_a" -k $_objs >>"$_log" 2>&1 || _rc=$?
 	# shellcheck disable=SC2086
 	_nb=$(robot_notbuilt "$_log" $_objs | tr '\n' ' ')
-	_bad=''
-	for _o in $_objs; do
-		case " $_nb " in *" ${_o%.o}.c "*) continue ;; esac
-		if [ ! -f "$_b/$_o" ] || grep -q ": $_o\] Error" "$_log"; then
-			_bad="$_bad ${_o%.o}.c"
-		fi
-	done
+	# shellcheck disable=SC2086
+	_bad=$(robot_failed "$_log" "$_b" "$_nb" $_objs | sed 's/^/ /' | tr -d '\n')
 	# The not-built list, when it differs from the previous patch's.
 	_nbf=$R/notbuilt-$_a.txt
 	_new=$(echo "$_nb" | tr ' ' '\n' | grep . || true)

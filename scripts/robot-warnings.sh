@@ -78,13 +78,8 @@ for a in $ARCHES; do
 		for f in $nb; do
 			echo "    not built by $a allmodconfig ($side): $f"
 		done
-		bad=''
-		for o in $objs; do
-			case " $nb " in *" ${o%.o}.c "*) continue ;; esac
-			if [ ! -f "$R/build/$a/$o" ] || grep -q ": $o\] Error" "$log"; then
-				bad="$bad ${o%.o}.c"
-			fi
-		done
+		# shellcheck disable=SC2086
+		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $objs | sed 's/^/ /' | tr -d '\n')
 		if [ -n "$bad" ] || { [ "$rc" != 0 ] && [ -z "$nb" ]; }; then
 			echo "not ok $a $side: compile errors in:$bad (log: ${log#"$TOP"/})"
 			robot_errors "$log" | sed 's/^/    /'
