@@ -14,9 +14,11 @@ set -eu
 [ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
 
 S=$TOP/scripts
-# each-patch last: the final tree is then in ccache, and each earlier patch
-# rebuilds only what the later patches change.
-ALL="deps harness shellcheck tree checkpatch roundtrip mbox kernel-doc kunit guest-x86_64 guest-base-x86_64 guest-arm64 each-patch"
+# The robot's steps (robot-objs, robot-warnings: allmodconfig, both arches;
+# config-corners: x86_64) before the guests. each-patch last: its first
+# patch's objects are then in ccache from the base's guest build (same
+# config), and its last patch's from the series's.
+ALL="deps harness shellcheck tree checkpatch roundtrip mbox kernel-doc robot-objs robot-warnings config-corners kunit guest-x86_64 guest-base-x86_64 guest-arm64 each-patch"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
@@ -46,6 +48,9 @@ step_cmd() {
 	roundtrip) "$S/roundtrip.sh" ;;
 	mbox) "$S/mbox.sh" ;;
 	kernel-doc) "$S/kernel-doc.sh" ;;
+	robot-objs) ARCHES="x86_64 arm64" "$S/robot-objs.sh" ;;
+	robot-warnings) ARCHES="x86_64 arm64" "$S/robot-warnings.sh" ;;
+	config-corners) "$S/config-corners.sh" ;;
 	each-patch) "$S/each-patch.sh" ;;
 	kunit) "$S/kunit.sh" ;;
 	guest-x86_64) ARCH=x86_64 "$S/guest.sh" ;;

@@ -42,10 +42,15 @@ mkdir -p "$BUILD"
 
 FRAGS="$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
 FRAGS="$FRAGS $TOP/configs/guest-debug.config $TOP/configs/guest-$ARCH.config"
-# The series's KUnit suites; the base has none. each-patch.sh passes the part
-# of it that the commit it builds defines.
+# The series's KUnit suites. each-patch.sh passes the part of it that the
+# commit it builds defines; the base gets the part it defines (CONFIG_KUNIT=y,
+# no suite), so its objects are the first patches' in ccache.
 KUNIT_FRAGMENT=${KUNIT_FRAGMENT-$TOP/configs/guest-kunit.config}
-[ "$BASE" = 1 ] || [ -z "$KUNIT_FRAGMENT" ] || FRAGS="$FRAGS $KUNIT_FRAGMENT"
+if [ "$BASE" = 1 ] && [ -n "$KUNIT_FRAGMENT" ]; then
+	kunit_fragment "$SRC" "$KUNIT_FRAGMENT" >"$BUILD/.kunit-base.config"
+	KUNIT_FRAGMENT=$BUILD/.kunit-base.config
+fi
+[ -z "$KUNIT_FRAGMENT" ] || FRAGS="$FRAGS $KUNIT_FRAGMENT"
 FRAGS="$FRAGS $EXTRA_CONFIGS"
 
 export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out

@@ -113,5 +113,20 @@ need_build_tools() {
 	need_file /usr/include/openssl/ssl.h libssl-dev
 }
 
+# kunit_fragment SRC FRAG: the lines of config fragment FRAG whose symbol the
+# Kconfig files of the kernel tree SRC define (the others would not reach
+# .config). Used for the unpatched base and each commit of the series: the
+# base then has CONFIG_KUNIT=y like the series's first patches, so their
+# x86_64 guest builds share ccache entries.
+kunit_fragment() {
+	while read -r _line; do
+		case "$_line" in CONFIG_*=*) ;; *) continue ;; esac
+		_sym=${_line%%=*}
+		if git -C "$1" grep -qE "^(menu)?config ${_sym#CONFIG_}\$" -- '*Kconfig*'; then
+			echo "$_line"
+		fi
+	done <"$2"
+}
+
 # Elapsed seconds since $1 (a `date +%s` value).
 elapsed() { echo $(( $(date +%s) - $1 )); }

@@ -10,11 +10,12 @@
 # numbers, sparse's "expected/got" lines joined to their warning, none of
 # host tools such as scripts/genksyms, built when the config changes) and
 # compared as sorted lists: a warning the series has and the base does not is
-# new. New warnings are printed, as normalised lines, then the raw ones.
+# new. New warnings are printed as normalised lines ("+ file: warning: ...");
+# the raw ones, with line numbers, are in out/robot/warnings/series-<arch>.log.
 # A file the config does not build is reported ("not built by ...").
 #
-# Inputs (env): KSRC (default out/linux), ARCHES (default x86_64; "x86_64
-#   arm64" for both), JOBS (default 2). Shares out/robot/ with robot-objs.sh.
+# Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
+#   JOBS (default 2). Shares out/robot/ with robot-objs.sh.
 # Output: out/robot/warnings/{base,series}-<arch>.{log,txt}, new-<arch>.txt.
 # Exit: 0 no new warning, 1 new warnings or a compile error, 2 error.
 set -eu
@@ -24,7 +25,7 @@ set -eu
 # shellcheck source=scripts/robot-lib.sh
 . "$TOP/scripts/robot-lib.sh"
 
-ARCHES=${ARCHES:-x86_64}
+ARCHES=${ARCHES:-x86_64 arm64}
 for a in $ARCHES; do
 	case "$a" in x86_64 | arm64) ;; *) die "ARCHES: '$a': expected x86_64 and/or arm64" ;; esac
 done
