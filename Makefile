@@ -6,7 +6,7 @@
 include base.mk
 
 S := scripts
-export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS
+export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc checkpatch each-patch kunit guest \
 	harness-test demo check robot-objs robot-warnings config-corners clean distclean
@@ -25,7 +25,8 @@ help:
 	@echo '  make mbox          send the series into one mbox; b4 am and git am it, = branch'
 	@echo '  make kernel-doc    no new kernel-doc warning in the touched files, exports documented'
 	@echo '  make checkpatch    checkpatch --strict on every patch'
-	@echo '  make each-patch    build every patch on its own (x86_64 guest vmlinux, KUnit suites)'
+	@echo '  make each-patch    build every patch on its own (x86_64 guest vmlinux, KUnit suites),'
+	@echo '                     record them in each-patch.verified [EACH=changed: only new trees]'
 	@echo '  make kunit         KUnit suites on UML (tools/testing/kunit/kunit.py)'
 	@echo '  make guest ARCH=x86_64|arm64 [BASE=1] [TESTS=a,b]'
 	@echo '                     build and boot a QEMU guest, run the guest tests'

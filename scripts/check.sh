@@ -15,9 +15,10 @@ set -eu
 
 S=$TOP/scripts
 # The robot's steps (robot-objs, robot-warnings: allmodconfig, both arches;
-# config-corners: x86_64) before the guests. each-patch last: its first
-# patch's objects are then in ccache from the base's guest build (same
-# config), and its last patch's from the series's.
+# config-corners: x86_64) before the guests. each-patch last, EACH=changed:
+# the last patch (its objects in ccache from the series's guest build) and
+# the patches not in each-patch.verified (the first one's objects in ccache
+# from the base's guest build, same config).
 ALL="deps harness shellcheck tree checkpatch roundtrip mbox kernel-doc robot-objs robot-warnings config-corners kunit guest-x86_64 guest-base-x86_64 guest-arm64 each-patch"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
@@ -51,7 +52,7 @@ step_cmd() {
 	robot-objs) ARCHES="x86_64 arm64" "$S/robot-objs.sh" ;;
 	robot-warnings) ARCHES="x86_64 arm64" "$S/robot-warnings.sh" ;;
 	config-corners) "$S/config-corners.sh" ;;
-	each-patch) "$S/each-patch.sh" ;;
+	each-patch) EACH=changed "$S/each-patch.sh" ;;
 	kunit) "$S/kunit.sh" ;;
 	guest-x86_64) ARCH=x86_64 "$S/guest.sh" ;;
 	guest-base-x86_64) guest_base x86_64 ;;
