@@ -47,11 +47,16 @@ if [ ! -e "$WT/.git" ]; then
 	git -C "$KSRC" worktree add -q --detach "$WT" "$BASE_TAG"
 fi
 
-# The config every patch is built with: the guest fragments kbuild.sh
-# merges (the KUnit one filtered per commit, below).
-conf=$(cat "$TOP"/configs/guest-common.config "$TOP"/configs/guest-pci.config \
-	"$TOP"/configs/guest-debug.config "$TOP"/configs/guest-x86_64.config \
-	"$TOP"/configs/guest-kunit.config | git hash-object --stdin)
+# What a build depends on besides the tree: the guest fragments kbuild.sh
+# merges (the KUnit one filtered per commit, below), the scripts that merge
+# them and the compiler. A change to any of them invalidates the record.
+conf=$({
+	cat "$TOP"/configs/guest-common.config "$TOP"/configs/guest-pci.config \
+		"$TOP"/configs/guest-debug.config "$TOP"/configs/guest-x86_64.config \
+		"$TOP"/configs/guest-kunit.config "$TOP"/scripts/kbuild.sh \
+		"$TOP"/scripts/lib.sh "$TOP"/scripts/each-patch.sh
+	gcc --version | head -1
+} | git hash-object --stdin)
 record=$OUT/each/verified.new
 mkdir -p "$OUT/each"
 : >"$record"
@@ -66,15 +71,24 @@ for c in $commits; do
 		echo "skip $i $subj (tree ${tree%"${tree#????????????}"}: built by a full run, each-patch.verified)"
 		continue
 	fi
-	git -C "$WT" checkout -q --detach "$c"
+	git -C "$WT" checkout -q -f --detach "$c" || die "cannot check out $c in $WT"
 	start=$(date +%s)
 	built=$((built + 1))
 	# The guest's KUnit suites, as far as this commit defines them: a suite
 	# is built from the patch that adds it on.
 	frag=$OUT/each/guest-kunit-$i.config
 	kunit_fragment "$WT" "$TOP/configs/guest-kunit.config" >"$frag"
-	if ! BUILD=$OUT/each/build/x86_64 KSRC=$WT TARGETS=vmlinux KUNIT_FRAGMENT=$frag \
-		"$TOP/scripts/kbuild.sh" >"$OUT/each/patch-$i-x86_64.log" 2>&1; then
+	# The x86_64 guest config, whatever ARCH, BASE or EXTRA_CONFIGS the
+	# caller has (the record's hash covers this config only).
+	rc=0
+	ARCH=x86_64 BASE=0 EXTRA_CONFIGS='' BUILD=$OUT/each/build/x86_64 KSRC=$WT \
+		TARGETS=vmlinux KUNIT_FRAGMENT=$frag \
+		"$TOP/scripts/kbuild.sh" >"$OUT/each/patch-$i-x86_64.log" 2>&1 || rc=$?
+	if [ "$rc" = 2 ] && ! grep -q '\] Error [0-9]' "$OUT/each/patch-$i-x86_64.log"; then
+		tail -5 "$OUT/each/patch-$i-x86_64.log" >&2
+		die "patch $i: kbuild.sh failed before compiling (log: out/each/patch-$i-x86_64.log)"
+	fi
+	if [ "$rc" != 0 ]; then
 		echo "not ok $i x86_64: $subj (log: out/each/patch-$i-x86_64.log)"
 		tail -20 "$OUT/each/patch-$i-x86_64.log" | sed 's/^/    /'
 		fail=1

@@ -122,9 +122,13 @@ kunit_fragment() {
 	while read -r _line; do
 		case "$_line" in CONFIG_*=*) ;; *) continue ;; esac
 		_sym=${_line%%=*}
-		if git -C "$1" grep -qE "^(menu)?config ${_sym#CONFIG_}\$" -- '*Kconfig*'; then
-			echo "$_line"
-		fi
+		_rc=0
+		git -C "$1" grep -qE "^(menu)?config ${_sym#CONFIG_}\$" -- '*Kconfig*' || _rc=$?
+		case "$_rc" in
+		0) echo "$_line" ;;
+		1) ;;
+		*) die "git grep failed in $1 (looking for ${_sym#CONFIG_} in Kconfig)" ;;
+		esac
 	done <"$2"
 }
 
