@@ -54,18 +54,20 @@ requested() {
 			 END { for (i = 1; i <= n; i++) print v[order[i]] }'
 }
 
+# The one build dir of every corner.
+B=$R/corners
+mkdir -p "$B"
+kmake() {
+	make -C "$KSRC" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
+}
+
 t0=$(date +%s)
 fail=0
 for c in $CORNERS; do
 	t=$(date +%s)
-	B=$R/corners
 	log=$LOGS/corner-$c.log
-	mkdir -p "$B"
 	frags="$TOP/configs/robot-corners.config $TOP/configs/robot-corner-$c.config"
 	for f in $frags; do [ -f "$f" ] || die "missing fragment $f"; done
-	kmake() {
-		make -C "$KSRC" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
-	}
 	# shellcheck disable=SC2086 # frags: paths without spaces
 	{
 		kmake -s tinyconfig &&

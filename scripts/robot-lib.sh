@@ -81,13 +81,14 @@ robot_notbuilt() {
 
 # robot_failed LOG BUILD_DIR NOTBUILT OBJ...: the .c files whose objects
 # failed to build (missing, or make says "<obj>] Error"), skipping those in
-# the space-separated list NOTBUILT (not built by the config).
+# the space-separated list NOTBUILT (not built by the config); each printed
+# as " <file>", on one line without a newline (nothing if none failed).
 robot_failed() {
 	_log=$1 _bdir=$2 _skip=$3; shift 3
 	for _o in "$@"; do
 		case " $_skip " in *" ${_o%.o}.c "*) continue ;; esac
 		if [ ! -f "$_bdir/$_o" ] || grep -q ": $_o\] Error" "$_log"; then
-			echo "${_o%.o}.c"
+			printf ' %s' "${_o%.o}.c"
 		fi
 	done
 	return 0

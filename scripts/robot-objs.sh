@@ -102,7 +102,7 @@ build_objs() {
 	# shellcheck disable=SC2086
 	_nb=$(robot_notbuilt "$_log" $_objs | tr '\n' ' ')
 	# shellcheck disable=SC2086
-	_bad=$(robot_failed "$_log" "$_b" "$_nb" $_objs | sed 's/^/ /' | tr -d '\n')
+	_bad=$(robot_failed "$_log" "$_b" "$_nb" $_objs)
 	# The not-built list, when it differs from the previous patch's.
 	_nbf=$R/notbuilt-$_a.txt
 	_new=$(echo "$_nb" | tr ' ' '\n' | grep . || true)

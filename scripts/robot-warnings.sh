@@ -80,7 +80,7 @@ for a in $ARCHES; do
 			echo "    not built by $a allmodconfig ($side): $f"
 		done
 		# shellcheck disable=SC2086
-		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $objs | sed 's/^/ /' | tr -d '\n')
+		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $objs)
 		if [ -n "$bad" ] || { [ "$rc" != 0 ] && [ -z "$nb" ]; }; then
 			echo "not ok $a $side: compile errors in:$bad (log: ${log#"$TOP"/})"
 			robot_errors "$log" | sed 's/^/    /'
