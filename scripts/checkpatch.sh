@@ -13,10 +13,7 @@ set -eu
 [ $# -eq 0 ] || { echo "usage: $0    (env: KSRC=dir)"; exit 2; }
 CP=$KSRC/scripts/checkpatch.pl
 [ -f "$CP" ] || die "no $CP: run 'make tree' first"
-need_cmd perl perl
-# checkpatch runs scripts/spdxcheck.py, which needs these; without them it
-# skips the SPDX check with a traceback.
-need_pkgs python3-ply python3-git
+need_deps
 
 fail=0 n=0
 for p in $(series_files); do

@@ -38,7 +38,7 @@ done
 JOBS=${JOBS:-2}
 case "$JOBS" in '' | *[!0-9]*) die "JOBS=$JOBS: expected a number" ;; esac
 [ -f "$KSRC/Makefile" ] || die "no kernel tree at $KSRC: run 'make tree' first"
-need_build_tools
+need_deps
 
 R=$OUT/robot
 LOGS=$R/logs
@@ -92,11 +92,14 @@ for c in $CORNERS; do
 	targets=vmlinux
 	[ "$c" = vfio-m ] && targets="vmlinux modules"
 	# shellcheck disable=SC2086 # targets: a list of words
-	if kmake -s $targets >>"$log" 2>&1; then
+	blog=$LOGS/corner-$c-build.log
+	# shellcheck disable=SC2086 # targets: a list of words
+	if RUN_LOGGED_TAIL=0 run_logged "corner $c: make $targets" "$blog" "$B" \
+		"$(usual "corner-$c")" kmake -s $targets; then
 		echo "ok corner $c: $targets ($(elapsed "$t") s)"
 	else
-		echo "not ok corner $c: $targets ($(elapsed "$t") s; log: ${log#"$TOP"/})"
-		grep -E ': (fatal )?error:|undefined|\*\*\*' "$log" | head -30 | sed 's/^/    /'
+		echo "not ok corner $c: $targets ($(elapsed "$t") s; log: ${blog#"$TOP"/})"
+		grep -E ': (fatal )?error:|undefined|\*\*\*' "$blog" | head -30 | sed 's/^/    /'
 		fail=1
 	fi
 done

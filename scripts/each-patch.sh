@@ -5,8 +5,7 @@
 # series in turn and builds it incrementally: the x86_64 guest kernel
 # (vmlinux, the guest config, with the KUnit suites the commit defines), so
 # it compiles and links. Checking out the next commit only touches the files
-# it changes, so each step after the first is an incremental build; the first
-# shares ccache with the base's guest build (same config, kbuild.sh BASE=1).
+# it changes, so each step after the first is an incremental build.
 # Not here: the UML KUnit kernel (step kunit builds the final series) and
 # other arches and configs (robot-objs.sh compiles every touched file at
 # every commit on x86_64 and arm64 allmodconfig).
@@ -18,7 +17,9 @@
 #            that a full run passed on exactly that source and config.
 #   changed  (make check) the last patch, and every patch whose tree and
 #            config are not in each-patch.verified: the ones that changed
-#            since the last full run. The others print "skip". make check
+#            since the last full run. The others print "skip". The last
+#            patch is not built again if the x86_64 guest step built that
+#            tree with that config (out/build/x86_64/.built-tree). make check
 #            cannot afford the full run inside CI's 90 minutes on 2 cores
 #            (it took 650 s warm, 1563 s cold); commit each-patch.verified
 #            after a full run.
@@ -34,7 +35,7 @@ case "$EACH" in all | changed) ;; *) die "EACH=$EACH: expected all or changed" ;
 VERIFIED=$TOP/each-patch.verified
 git -C "$KSRC" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
 	die "no $BASE_TAG in $KSRC: run 'make tree' first"
-need_build_tools
+need_deps
 
 WT=$OUT/each/linux
 commits=$(git -C "$KSRC" rev-list --reverse "$BASE_TAG..HEAD")
@@ -50,13 +51,7 @@ fi
 # What a build depends on besides the tree: the guest fragments kbuild.sh
 # merges (the KUnit one filtered per commit, below), the scripts that merge
 # them and the compiler. A change to any of them invalidates the record.
-conf=$({
-	cat "$TOP"/configs/guest-common.config "$TOP"/configs/guest-pci.config \
-		"$TOP"/configs/guest-debug.config "$TOP"/configs/guest-x86_64.config \
-		"$TOP"/configs/guest-kunit.config "$TOP"/scripts/kbuild.sh \
-		"$TOP"/scripts/lib.sh "$TOP"/scripts/each-patch.sh
-	gcc --version | head -1
-} | git hash-object --stdin)
+conf=$(each_conf)
 record=$OUT/each/verified.new
 mkdir -p "$OUT/each"
 : >"$record"
@@ -69,6 +64,12 @@ for c in $commits; do
 	if [ "$EACH" = changed ] && [ "$i" != "$n" ] &&
 		grep -q "^$tree $conf " "$VERIFIED" 2>/dev/null; then
 		echo "skip $i $subj (tree ${tree%"${tree#????????????}"}: built by a full run, each-patch.verified)"
+		continue
+	fi
+	if [ "$EACH" = changed ] && [ "$i" = "$n" ] &&
+		[ "$(cat "$OUT/build/x86_64/.built-tree" 2>/dev/null)" = "$tree $conf" ]; then
+		echo "ok $i $subj (built by the x86_64 guest step: same tree, same config)"
+		echo "$tree $conf $i $subj" >>"$record"
 		continue
 	fi
 	git -C "$WT" checkout -q -f --detach "$c" || die "cannot check out $c in $WT"
@@ -100,7 +101,7 @@ done
 if [ "$EACH" = all ] && [ "$fail" = 0 ]; then
 	{
 		echo "# each-patch.sh: a full run (make each-patch) built these trees with"
-		echo "# this config hash; make check (EACH=changed) skips them. <tree> <config> <n> <subject>"
+		echo "# this config hash (each_conf in lib.sh); make check (EACH=changed) skips them. <tree> <config> <n> <subject>"
 		cat "$record"
 	} >"$VERIFIED"
 	echo "each-patch: wrote each-patch.verified (commit it)"

@@ -19,6 +19,9 @@
 #   default 900), BUILD_KERNEL=0 (reuse the built kernel as it is),
 #   BUILD (kernel build dir, default out/build/$ARCH or out/base/build/$ARCH),
 #   LOG (default out/logs/guest-$ARCH[-base].log), EXTRA_CONFIGS,
+#   VERDICT=0 (no verdict: the caller reads the log; make demo),
+#   STAGE=build (kernel and initramfs only) | boot (boot what is built) |
+#   all (default),
 #   EXPECT_CRASH=1 (judge with `verdict.sh --expect-crash`: the run passes
 #   iff the kernel dies in ownership.bind_into_held_group and reports
 #   nothing before; what the unpatched base does with the full suite).
@@ -28,11 +31,15 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: ARCH BASE TESTS TIMEOUT BUILD_KERNEL LOG EXPECT_CRASH)"; exit 2; }
 
+need_deps
 ARCH=${ARCH:-x86_64}
 BASE=${BASE:-0}
 TIMEOUT=${TIMEOUT:-900}
 TESTS=${TESTS:-}
 BUILD_KERNEL=${BUILD_KERNEL:-1}
+STAGE=${STAGE:-all}
+case "$STAGE" in all | build | boot) ;; *) die "STAGE=$STAGE: expected all, build or boot" ;; esac
+[ "$STAGE" != boot ] || BUILD_KERNEL=0
 EXPECT_CRASH=${EXPECT_CRASH:-0}
 suffix=$([ "$BASE" = 1 ] && echo "base-$ARCH" || echo "$ARCH")
 DEFAULT_BUILD=$OUT/build/$ARCH
@@ -43,7 +50,6 @@ INITRD=$OUT/build/initramfs-$suffix.cpio
 
 case "$ARCH" in
 x86_64)
-	need_cmd qemu-system-x86_64 qemu-system-x86
 	KERNEL=$BUILD/arch/x86/boot/bzImage
 	set -- qemu-system-x86_64 -machine q35,kernel-irqchip=split -cpu max \
 		-device intel-iommu,intremap=on
@@ -59,7 +65,6 @@ x86_64)
 		-device e1000e,bus=rp1,addr=0x0,romfile="
 	;;
 arm64)
-	need_cmd qemu-system-aarch64 qemu-system-arm
 	KERNEL=$BUILD/arch/arm64/boot/Image
 	set -- qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3 \
 		-cpu cortex-a57
@@ -79,13 +84,29 @@ esac
 CMDLINE="$CMDLINE panic=-1 oops=panic${TESTS:+ dmaown.tests=$TESTS}"
 
 if [ "$BUILD_KERNEL" = 1 ]; then
-	ARCH=$ARCH BASE=$BASE BUILD=$BUILD "$TOP/scripts/kbuild.sh"
+	run_logged "building the $suffix kernel" "$OUT/logs/kbuild-$suffix.log" "$BUILD" \
+		"$(usual "kbuild-$suffix")" \
+		env ARCH="$ARCH" BASE="$BASE" BUILD="$BUILD" "$TOP/scripts/kbuild.sh" || exit $?
+	# The series at a clean HEAD, the guest config: each-patch.sh then need
+	# not build the last patch again (same tree, same each_conf).
+	if [ "$BASE" != 1 ] && [ "$ARCH" = x86_64 ] && [ -z "${EXTRA_CONFIGS:-}" ] &&
+		[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
+		echo "$(git -C "$KSRC" rev-parse 'HEAD^{tree}') $(each_conf)" >"$BUILD/.built-tree"
+	else
+		rm -f "$BUILD/.built-tree"
+	fi
 fi
 [ -f "$KERNEL" ] || die "no kernel at $KERNEL (build it: make guest ARCH=$ARCH)"
-ARCH=$ARCH BUILD=$BUILD OUTFILE=$INITRD "$TOP/scripts/initramfs.sh"
+if [ "$STAGE" != boot ]; then
+	ARCH=$ARCH BUILD=$BUILD OUTFILE=$INITRD "$TOP/scripts/initramfs.sh"
+fi
+[ "$STAGE" != build ] || exit 0
+[ -f "$INITRD" ] || die "no initramfs at $INITRD (STAGE=build first)"
 
 mkdir -p "$(dirname -- "$LOG")"
-say "booting $suffix (timeout ${TIMEOUT}s), console log: $LOG"
+what=$suffix
+[ -z "$TESTS" ] || what="$suffix ($TESTS)"
+say "booting $what: usually $(usual "${BOOT_USUAL:-boot-$suffix}") (killed at ${TIMEOUT} s); console log: ${LOG#"$TOP"/}"
 start=$(date +%s)
 rc=0
 # shellcheck disable=SC2086 # ARCH_DEVS is a list of QEMU arguments
@@ -95,14 +116,34 @@ timeout -k 10 "$TIMEOUT" "$@" -accel tcg -m 1G -smp 2 \
 	$ARCH_DEVS \
 	-device ahci,addr=0x5 \
 	-kernel "$KERNEL" -initrd "$INITRD" -append "$CMDLINE" \
-	</dev/null >"$LOG" 2>&1 || rc=$?
+	</dev/null >"$LOG" 2>&1 &
+qemu=$!
+# Alive and progressing: each test program's result as it comes, and the
+# first kernel report (the unpatched base's expected BUG among them).
+shown=0 report=
+while kill -0 "$qemu" 2>/dev/null; do
+	sleep 2
+	new=$(tr -d '\r' <"$LOG" | grep -E '^(not )?ok [0-9]+ ' | sed -n "$((shown + 1)),\$p")
+	if [ -n "$new" ]; then
+		printf '%s\n' "$new" | while IFS= read -r l; do say "  $l ($(elapsed "$start") s)"; done
+		shown=$((shown + $(printf '%s\n' "$new" | wc -l)))
+	fi
+	if [ -z "$report" ]; then
+		report=$(tr -d '\r' <"$LOG" | grep -o -m1 'kernel BUG at [^ ]*\|WARNING: CPU: .*\|BUG: .*\|Kernel panic - .*' |
+			head -1 | sed 's|\.\./\.\./linux/||') || true
+		[ -z "$report" ] || say "  kernel report: $report ($(elapsed "$start") s)"
+	fi
+done
+wait "$qemu" || rc=$?
 secs=$(elapsed "$start")
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	echo "# guest.sh: guest killed after ${TIMEOUT}s (hung)" >>"$LOG"
 	say "guest hung: killed after ${TIMEOUT}s"
 fi
-say "guest ran ${secs}s (QEMU exit $rc, not used for the verdict)"
-if [ "$EXPECT_CRASH" = 1 ]; then
+say "guest ran ${secs} s (QEMU exit $rc, not used for the verdict)"
+if [ "${VERDICT:-1}" = 0 ]; then
+	exit 0
+elif [ "$EXPECT_CRASH" = 1 ]; then
 	"$TOP/scripts/verdict.sh" --expect-crash "$LOG"
 else
 	"$TOP/scripts/verdict.sh" "$LOG"

@@ -30,8 +30,8 @@ usage() {
 
 ARCH=${ARCH:-x86_64}
 case "$ARCH" in
-x86_64) DEBARCH=amd64 CROSS= ;;
-arm64) DEBARCH=arm64 CROSS=aarch64-linux-gnu- ;;
+x86_64) DEBARCH=amd64 ;;
+arm64) DEBARCH=arm64 ;;
 *) warn "ARCH=$ARCH: expected x86_64 or arm64"; usage ;;
 esac
 BUILD=${BUILD:-$OUT/build/$ARCH}
@@ -51,13 +51,7 @@ case "$OUT" in *[[:space:]]*) die "OUT=$OUT: gen_init_cpio lists cannot hold spa
 cleanup() { rm -f "$OUTFILE.tmp"; }
 trap cleanup EXIT
 
-need_cmd make make
-need_cmd "${CROSS}gcc" "gcc${CROSS:+-aarch64-linux-gnu}"
-if [ -n "$CROSS" ]; then
-	need_file /usr/aarch64-linux-gnu/lib/libc.a libc6-dev-arm64-cross
-else
-	need_file "/usr/lib/$(gcc -print-multiarch)/libc.a" libc6-dev
-fi
+need_deps
 
 say "[1/3] guest programs for $ARCH -> $GUEST"
 make -s -C "$TOP/guest" ARCH="$ARCH" O="$GUEST" HDR="$HDR" KSRC="$KSRC" ||
@@ -65,14 +59,12 @@ make -s -C "$TOP/guest" ARCH="$ARCH" O="$GUEST" HDR="$HDR" KSRC="$KSRC" ||
 
 say "[2/3] static busybox for $ARCH"
 if [ "$(dpkg --print-architecture)" = "$DEBARCH" ]; then
-	need_pkgs busybox-static
 	BUSYBOX=/bin/busybox
 else
-	need_cmd dpkg-deb dpkg
 	mkdir -p "$OUT/dl"
 	deb=$(find "$OUT/dl" -maxdepth 1 -name "busybox-static_*_$DEBARCH.deb" | sort | tail -n 1)
 	if [ -z "$deb" ]; then
-		need_foreign_arch "$DEBARCH"
+		need_deps_sources
 		say "apt-get download busybox-static:$DEBARCH"
 		(cd "$OUT/dl" && apt-get download -q -o APT::Sandbox::User=root "busybox-static:$DEBARCH" >/dev/null) ||
 			die "apt-get download busybox-static:$DEBARCH failed (is $DEBARCH enabled: dpkg --add-architecture $DEBARCH && apt-get update?)"
@@ -89,7 +81,6 @@ GEN=$BUILD/usr/gen_init_cpio
 if [ ! -x "$GEN" ]; then
 	GEN=$OUT/gen_init_cpio
 	say "building $GEN from $KSRC/usr/gen_init_cpio.c"
-	need_cmd gcc gcc
 	gcc -O2 -o "$GEN" "$KSRC/usr/gen_init_cpio.c" || die "building gen_init_cpio failed"
 fi
 

@@ -1,8 +1,9 @@
 #!/bin/sh
 # scripts/kbuild.sh - configure and build a guest kernel under out/.
 #
-# Config: tinyconfig + configs/guest-{common,pci,debug,$ARCH}.config (+ the
-# fragments in $EXTRA_CONFIGS), merged with merge_config.sh -m, then
+# Config: tinyconfig + configs/guest-{common,pci,debug,$ARCH}.config and the
+# KUnit suites (the unpatched base: no debug, no KUnit; guest_frags in lib.sh),
+# + the fragments in $EXTRA_CONFIGS, merged with merge_config.sh -m, then
 # olddefconfig. Every symbol a fragment requests must reach .config, or the
 # build stops (merge_config only warns). Also installs the uapi headers the
 # guest programs are built against.
@@ -27,8 +28,7 @@ arm64) IMAGE=arch/arm64/boot/Image; TARGET=Image; CROSS=aarch64-linux-gnu- ;;
 esac
 TARGETS=${TARGETS:-$TARGET}
 
-need_build_tools
-[ -z "$CROSS" ] || need_cmd "${CROSS}gcc" gcc-aarch64-linux-gnu
+need_deps
 
 if [ "$BASE" = 1 ]; then
 	SRC=$(sh "$TOP/scripts/base-tree.sh")
@@ -40,19 +40,16 @@ else
 fi
 mkdir -p "$BUILD"
 
-FRAGS="$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
-FRAGS="$FRAGS $TOP/configs/guest-debug.config $TOP/configs/guest-$ARCH.config"
-# The series's KUnit suites. each-patch.sh passes the part of it that the
-# commit it builds defines; the base gets the part it defines (CONFIG_KUNIT=y,
-# no suite), so its objects are the first patches' in ccache.
+FRAGS=$(guest_frags "$ARCH" "$BASE")
+# The series's KUnit suites; each-patch.sh passes the part of them that the
+# commit it builds defines. Not in the base (guest_frags in lib.sh).
 KUNIT_FRAGMENT=${KUNIT_FRAGMENT-$TOP/configs/guest-kunit.config}
-if [ "$BASE" = 1 ] && [ -n "$KUNIT_FRAGMENT" ]; then
-	kunit_fragment "$SRC" "$KUNIT_FRAGMENT" >"$BUILD/.kunit-base.config"
-	KUNIT_FRAGMENT=$BUILD/.kunit-base.config
-fi
+[ "$BASE" != 1 ] || KUNIT_FRAGMENT=
 [ -z "$KUNIT_FRAGMENT" ] || FRAGS="$FRAGS $KUNIT_FRAGMENT"
 FRAGS="$FRAGS $EXTRA_CONFIGS"
 
+# --- recipe: these lines, the fragments and gcc's version make the hash
+# of each-patch.verified (each-patch.sh); an edit here rebuilds every patch.
 export KBUILD_BUILD_USER=dma-ownership KBUILD_BUILD_HOST=out
 JOBS=${JOBS:-$(nproc)}
 kmake() {
@@ -66,6 +63,7 @@ kmake tinyconfig >/dev/null
 (cd "$BUILD" && ARCH=$ARCH CROSS_COMPILE=$CROSS \
 	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$BUILD" .config $FRAGS >/dev/null)
 kmake olddefconfig >/dev/null
+# --- end recipe
 
 # Every requested symbol must have reached .config with the requested value.
 # shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
@@ -79,7 +77,9 @@ done
 
 start=$(date +%s)
 say "make $TARGETS"
+# --- recipe (the build)
 # shellcheck disable=SC2086
 kmake $TARGETS
+# --- end recipe
 kmake headers_install INSTALL_HDR_PATH="$BUILD/usr-headers" >/dev/null
 say "built $ARCH in $(elapsed "$start") s: $BUILD/$IMAGE"

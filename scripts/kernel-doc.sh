@@ -21,7 +21,7 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: KSRC=dir)"; exit 2; }
 git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 || die "no work tree at $KSRC: run 'make tree' first"
-need_cmd perl perl
+need_deps
 git_k() { git -C "$KSRC" "$@"; }
 git_k rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null || die "$KSRC has no $BASE_TAG tag"
 # kernel-doc turns warnings into errors with these; the comparison needs them.

@@ -19,7 +19,7 @@ KUNITCONFIG=${KUNITCONFIG:-$TOP/configs/kunit.kunitconfig}
 JOBS=${JOBS:-$(nproc)}
 [ -f "$KSRC/tools/testing/kunit/kunit.py" ] || die "no kunit.py in $KSRC: run 'make tree' first"
 [ -f "$KUNITCONFIG" ] || die "KUNITCONFIG=$KUNITCONFIG: no such file"
-need_build_tools
+need_deps
 
 mkdir -p "$BUILD"
 # kunit.py keeps the old .config if .kunitconfig is a subset of it; a copy
@@ -27,12 +27,16 @@ mkdir -p "$BUILD"
 if ! cmp -s "$KUNITCONFIG" "$BUILD/.kunitconfig"; then
 	cp "$KUNITCONFIG" "$BUILD/.kunitconfig"
 fi
-say "kunit.py run (UML) in $BUILD"
+kunit_run() {
+	cd "$KSRC" && python3 tools/testing/kunit/kunit.py run --build_dir="$BUILD" \
+		--jobs="$JOBS" --timeout=300 --make_options='CC=ccache gcc'
+}
 rc=0
-(cd "$KSRC" && python3 tools/testing/kunit/kunit.py run --build_dir="$BUILD" \
-	--jobs="$JOBS" --timeout=300 --make_options='CC=ccache gcc') \
-	>"$BUILD/kunit.log" 2>&1 || rc=$?
-cat "$BUILD/kunit.log"
+run_logged "kunit.py run: build UML in ${BUILD#"$TOP"/}, run the suites" "$BUILD/kunit.log" \
+	"$BUILD" "$(usual kunit)" kunit_run || rc=$?
+# The results as kunit.py parsed them (not its build output).
+grep -E '^\[[0-9:]*\] (Starting KUnit|=+|\[(PASSED|FAILED|CRASHED|SKIPPED)\]|Testing complete)' \
+	"$BUILD/kunit.log" | sed 's/^\[[0-9:]*\] /    /' || true
 if [ "$rc" != 0 ]; then
 	echo "kunit: FAIL: kunit.py exited $rc"
 	exit 1

@@ -21,9 +21,15 @@ eval "$(sed -n 's/^\([A-Z0-9_]*\)[[:space:]]*:=[[:space:]]*\(.*\)$/\1="\2"/p' "$
 # out/build/<arch>, out/base/linux + out/base/build/<arch>, out/each/linux +
 # out/each/build/<arch>): with base_dir = out/, unchanged files hit the cache
 # whichever tree compiles them.
-export CCACHE_DIR="${CCACHE_DIR:-$OUT/ccache}"
+# The cache is shared by every clone of the project on the machine
+# (~/.cache/linux-dma-ownership/ccache): with base_dir = out/, the paths are
+# relative, so a fresh clone (CI's) hits what another clone compiled.
+# CCACHE_DIR=<empty dir> for a cold run.
+export CCACHE_DIR="${CCACHE_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/linux-dma-ownership/ccache}"
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$OUT}"
 export CCACHE_NOHASHDIR=1
+# Five kernels (three guests, UML, the corners) and allmodconfig objects.
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-25G}"
 
 # Fixed identity of everything this harness commits or exports.
 # shellcheck disable=SC2034 # used by the scripts that source this file
@@ -35,45 +41,87 @@ say() { printf '%s: %s\n' "${0##*/}" "$*"; }
 warn() { printf '%s: %s\n' "${0##*/}" "$*" >&2; }
 die() { warn "error: $*"; exit 2; }
 
-# need_cmd CMD PKG...: make sure CMD exists; install PKG with apt-get as root,
-# or print the apt-get line and exit 2 without root.
-need_cmd() {
-	_cmd=$1; shift
-	command -v "$_cmd" >/dev/null 2>&1 && return 0
-	need_pkgs "$@"
-	command -v "$_cmd" >/dev/null 2>&1 || die "'$_cmd' still missing after installing $*"
+# The Debian packages, from deps.list (the one list): `package provides...`.
+deps_entries() { sed -e 's/#.*//' "$TOP/deps.list" | awk 'NF'; }
+deps_packages() { deps_entries | awk '{ print $1 }'; }
+
+# deps_missing: the packages of deps.list that are not installed.
+deps_missing() {
+	# shellcheck disable=SC2046 # one word per package
+	dpkg-query -W -f='${Package} ${db:Status-Status}\n' $(deps_packages) 2>/dev/null |
+		awk '$2 == "installed" { print $1 }' | sort >"${TMPDIR:-/tmp}/deps.$$" || true
+	deps_packages | sort | comm -23 - "${TMPDIR:-/tmp}/deps.$$"
+	rm -f "${TMPDIR:-/tmp}/deps.$$"
 }
 
-# need_file PATH PKG...: as need_cmd, for a file a package provides.
-need_file() {
-	_f=$1; shift
-	[ -e "$_f" ] && return 0
-	need_pkgs "$@"
-	[ -e "$_f" ] || die "'$_f' still missing after installing $*"
+# The apt sources the harness adds, as root: the arm64 foreign architecture
+# (busybox-static:arm64 for the arm64 initramfs) and a deb-src entry for the
+# pinned base's suite (source packages only, nothing else from it).
+BASE_SOURCES=/etc/apt/sources.list.d/linux-dma-ownership-base.sources
+apt_setup_missing() {
+	{ [ "$(dpkg --print-architecture)" = arm64 ] ||
+		dpkg --print-foreign-architectures | grep -qx arm64; } || echo arm64-arch
+	[ -f "$BASE_SOURCES" ] || echo deb-src
 }
-
-# need_pkgs PKG...: install what is not installed yet.
-need_pkgs() {
-	_missing=
-	for _p in "$@"; do
-		dpkg-query -W -f='${Status}' "$_p" 2>/dev/null | grep -q 'ok installed' ||
-			_missing="$_missing $_p"
+apt_setup() {
+	for _what in $(apt_setup_missing); do
+		case "$_what" in
+		arm64-arch)
+			say "enabling the arm64 foreign architecture (dpkg --add-architecture arm64)"
+			dpkg --add-architecture arm64 ;;
+		deb-src)
+			say "adding a deb-src entry for $BASE_DEB_SUITE (source packages only): $BASE_SOURCES"
+			cat >"$BASE_SOURCES" <<-SRC
+			Types: deb-src
+			URIs: http://deb.debian.org/debian-security
+			Suites: $BASE_DEB_SUITE
+			Components: main
+			Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+			SRC
+			;;
+		esac
 	done
-	[ -z "$_missing" ] && return 0
+}
+
+# need_deps: every package of deps.list installed. need_deps_sources: that,
+# and the arm64 architecture and the deb-src entry as well. As root,
+# what is missing is added with one apt-get update and ONE apt-get install;
+# without root, the commands are printed and the script exits 2.
+need_deps() { deps_ensure 0; }
+need_deps_sources() { deps_ensure 1; }
+deps_ensure() {
+	_missing=$(deps_missing | tr '\n' ' ')
+	_setup=
+	if [ -n "$_missing" ] || [ "$1" = 1 ]; then
+		_setup=$(apt_setup_missing | tr '\n' ' ')
+	fi
+	[ -z "$_missing$_setup" ] && return 0
 	if [ "$(id -u)" != 0 ]; then
-		warn "missing Debian packages:$_missing"
-		warn "run as root: apt-get install -y --no-install-recommends$_missing"
+		case "$_setup" in *arm64-arch*)
+			warn "run as root: dpkg --add-architecture arm64" ;; esac
+		case "$_setup" in *deb-src*)
+			warn "run as root: make deps (adds $BASE_SOURCES for $BASE_DEB_SUITE)" ;; esac
+		[ -z "$_missing" ] || {
+			warn "missing Debian packages: $_missing"
+			warn "run as root: apt-get update && apt-get install -y --no-install-recommends $_missing"
+		}
 		exit 2
 	fi
-	if [ -z "${_APT_UPDATED:-}" ]; then
-		say "apt-get update"
-		apt-get update -qq >/dev/null || die "apt-get update failed"
-		_APT_UPDATED=1
+	apt_setup
+	mkdir -p "$OUT/logs"
+	_log=$OUT/logs/apt-get.log
+	_t=$(date +%s)
+	say "apt-get update (log: $_log)"
+	apt-get update >>"$_log" 2>&1 || die "apt-get update failed (log: $_log)"
+	if [ -n "$_missing" ]; then
+		say "installing $(echo "$_missing" | wc -w) Debian packages in one apt-get call (about 2 min here): $_missing"
+		# shellcheck disable=SC2086 # word splitting of the package list is wanted
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			$_missing >>"$_log" 2>&1 || die "apt-get install failed (log: $_log)"
 	fi
-	say "installing Debian packages:$_missing"
-	# shellcheck disable=SC2086 # word splitting of the package list is wanted
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		$_missing >/dev/null || die "apt-get install$_missing failed"
+	_still=$(deps_missing | tr '\n' ' ')
+	[ -z "$_still" ] || die "still not installed after apt-get: $_still (log: $_log)"
+	say "Debian packages ready in $(elapsed "$_t") s"
 }
 
 # series_files: the patch files patches/series names, in order (comments and
@@ -81,36 +129,6 @@ need_pkgs() {
 series_files() {
 	[ -f "$TOP/patches/series" ] || return 0
 	grep -v '^[[:space:]]*\(#\|$\)' "$TOP/patches/series" || true
-}
-
-# need_foreign_arch ARCH: let apt fetch packages of Debian architecture ARCH
-# (dpkg --add-architecture + apt-get update, as root; else exit 2).
-need_foreign_arch() {
-	[ "$(dpkg --print-architecture)" = "$1" ] && return 0
-	dpkg --print-foreign-architectures | grep -qx "$1" && return 0
-	if [ "$(id -u)" != 0 ]; then
-		warn "apt cannot fetch $1 packages; run as root: dpkg --add-architecture $1 && apt-get update"
-		exit 2
-	fi
-	say "enabling the $1 foreign architecture (dpkg --add-architecture $1), apt-get update"
-	dpkg --add-architecture "$1"
-	apt-get update -qq >/dev/null || die "apt-get update failed"
-	_APT_UPDATED=1
-}
-
-# The packages every kernel build needs.
-need_build_tools() {
-	need_cmd gcc gcc
-	need_cmd make make
-	need_cmd flex flex
-	need_cmd bison bison
-	need_cmd bc bc
-	need_cmd perl perl
-	need_cmd python3 python3
-	need_cmd ccache ccache
-	need_cmd git git
-	need_file /usr/include/libelf.h libelf-dev
-	need_file /usr/include/openssl/ssl.h libssl-dev
 }
 
 # kunit_fragment SRC FRAG: the lines of config fragment FRAG whose symbol the
@@ -134,3 +152,96 @@ kunit_fragment() {
 
 # Elapsed seconds since $1 (a `date +%s` value).
 elapsed() { echo $(( $(date +%s) - $1 )); }
+
+# guest_frags ARCH BASE: the config fragments of a guest kernel, in merge
+# order (kbuild.sh merges them; each-patch.sh hashes them). The unpatched
+# base (BASE=1) only has to show the crash: no debug options (KASAN and
+# lockdep double its build and its boot), no KUnit.
+guest_frags() {
+	echo "$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
+	[ "$2" = 1 ] || echo "$TOP/configs/guest-debug.config"
+	echo "$TOP/configs/guest-$1.config"
+}
+
+# each_conf: the hash that names the config and recipe of an x86_64 guest
+# build of the series: its fragments (guest_frags, the KUnit fragment), the
+# recipe lines of kbuild.sh (between its `# --- recipe` and `# --- end recipe`
+# marks) and gcc's version. each-patch.verified records it for each tree.
+each_conf() {
+	{
+		# shellcheck disable=SC2046 # paths without spaces
+		cat $(guest_frags x86_64 0) "$TOP/configs/guest-kunit.config"
+		sed -n '/^# --- recipe/,/^# --- end recipe/p' "$TOP/scripts/kbuild.sh"
+		gcc --version | head -1
+	} | git hash-object --stdin
+}
+
+# usual WHAT: how long WHAT usually takes on this machine (2 cores, no KVM),
+# as measured; shown before each long step.
+usual() {
+	case "$1" in
+	apt) echo "about 40 s" ;;
+	tree) echo "about 45 s (download, sha256, unpack, commit, git am)" ;;
+	kbuild-x86_64) echo "11 min cold, under 1 min with ccache" ;;
+	kbuild-base-x86_64) echo "5 min cold, under 1 min with ccache" ;;
+	kbuild-arm64) echo "10 min cold, under 1 min with ccache" ;;
+	boot-x86_64) echo "about 4 min" ;;
+	boot-base-x86_64) echo "about 2 min, until the expected crash" ;;
+	boot-arm64) echo "about 7 min" ;;
+	demo-boot) echo "about 1 min" ;;
+	kunit) echo "3.5 min cold, 30 s with ccache" ;;
+	corner-vfio-m) echo "4.5 min cold (the first corner), 20 s with ccache" ;;
+	corner-*) echo "under 1 min cold, 20 s with ccache" ;;
+	mmdebstrap) echo "about 1 min" ;;
+	fresh-inside) echo "about 5 min" ;;
+	*) echo "a while" ;;
+	esac
+}
+
+# run_logged WHAT LOG DIR USUAL CMD...: run CMD with its output in LOG only.
+# Says what it does, how long it usually takes (USUAL) and where the log
+# is; while it runs, shows it is alive: on a terminal one line updated every
+# 5 s, otherwise a line a minute, with the elapsed time and the number of
+# objects (*.o) compiled under DIR since it started (DIR may be empty). On
+# failure prints the log's last RUN_LOGGED_TAIL (default 25) lines. Returns
+# CMD's exit status.
+run_logged() {
+	_what=$1 _log=$2 _dir=$3 _usual=$4
+	shift 4
+	mkdir -p "$(dirname -- "$_log")"
+	say "$_what: usually $_usual; log: ${_log#"$TOP"/}"
+	_stamp=$_log.start
+	: >"$_stamp"
+	_t=$(date +%s)
+	"$@" >"$_log" 2>&1 &
+	_pid=$!
+	_tty=0
+	[ -t 1 ] && _tty=1
+	_every=$([ "$_tty" = 1 ] && echo 5 || echo "${PROGRESS_EVERY:-60}")
+	_next=$_every
+	while kill -0 "$_pid" 2>/dev/null; do
+		sleep 1
+		_e=$(elapsed "$_t")
+		[ "$_e" -ge "$_next" ] || continue
+		_next=$((_e + _every))
+		_n=
+		[ -z "$_dir" ] || [ ! -d "$_dir" ] ||
+			_n=", $(find "$_dir" -name '*.o' -newer "$_stamp" 2>/dev/null | wc -l) objects compiled"
+		if [ "$_tty" = 1 ]; then
+			printf '\r%s:   ... %s s%s ' "${0##*/}" "$_e" "$_n"
+		else
+			say "  ... $_e s$_n"
+		fi
+	done
+	_rc=0
+	wait "$_pid" || _rc=$?
+	[ "$_tty" = 0 ] || printf '\r\033[K'
+	rm -f "$_stamp"
+	if [ "$_rc" = 0 ]; then
+		say "$_what: done in $(elapsed "$_t") s"
+	else
+		say "$_what: FAILED after $(elapsed "$_t") s (exit $_rc); log: ${_log#"$TOP"/}"
+		[ "${RUN_LOGGED_TAIL:-25}" = 0 ] || tail -n "${RUN_LOGGED_TAIL:-25}" "$_log" | sed 's/^/    /'
+	fi
+	return "$_rc"
+}

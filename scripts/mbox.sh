@@ -32,10 +32,7 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: KSRC=dir MBOX=file)"; exit 2; }
 git -C "$KSRC" rev-parse --git-dir >/dev/null 2>&1 || die "no work tree at $KSRC: run 'make tree' first"
-need_cmd b4 b4
-need_file /usr/lib/git-core/git-send-email git-email
-# git-email only recommends it, but send-email dies without Mail::Address.
-need_pkgs libmailtools-perl
+need_deps
 
 PATCHES=$TOP/patches
 D=$OUT/mbox

@@ -38,8 +38,7 @@ case "$RANGE" in *-*[!0-9]* | *[!0-9]*-*) die "RANGE=$RANGE: expected first-last
 
 git -C "$KSRC" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
 	die "no $BASE_TAG in $KSRC: run 'make tree' first"
-need_build_tools
-case " $ARCHES " in *" arm64 "*) need_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;; esac
+need_deps
 
 # shellcheck source=scripts/robot-lib.sh
 . "$TOP/scripts/robot-lib.sh"

@@ -31,9 +31,7 @@ for a in $ARCHES; do
 done
 git -C "$KSRC" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
 	die "no $BASE_TAG in $KSRC: run 'make tree' first"
-need_build_tools
-need_cmd sparse sparse
-case " $ARCHES " in *" arm64 "*) need_cmd aarch64-linux-gnu-gcc gcc-aarch64-linux-gnu ;; esac
+need_deps
 
 head=$(git -C "$KSRC" rev-parse HEAD)
 files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..$head" -- '*.c')

@@ -32,8 +32,7 @@ usage() {
 }
 [ $# -eq 0 ] || usage
 
-need_cmd git git
-need_cmd xz xz-utils
+need_deps
 
 git_k() { git -C "$KSRC" "$@"; }
 
@@ -50,19 +49,13 @@ fetch_tarball() {
 	fi
 	TARBALL=$DL/$BASE_TARBALL
 	[ -f "$TARBALL" ] && return
-	need_cmd dpkg-source dpkg-dev
 	if ! src_known; then
 		[ "$(id -u)" = 0 ] || die "apt knows no source $BASE_DEB_PKG=$BASE_DEB_VER: as root, add a deb-src entry for $BASE_DEB_SUITE (see README), or pass KERNEL_TARBALL="
-		say "adding a deb-src entry for $BASE_DEB_SUITE (source packages only, nothing else from bullseye)"
-		cat >/etc/apt/sources.list.d/linux-dma-ownership-base.sources <<-SRC
-		Types: deb-src
-		URIs: http://deb.debian.org/debian-security
-		Suites: $BASE_DEB_SUITE
-		Components: main
-		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
-		SRC
-		say "apt-get update"
-		apt-get update -qq >/dev/null || die "apt-get update failed"
+		need_deps_sources
+		if ! src_known; then
+			say "apt-get update"
+			apt-get update -qq >/dev/null || die "apt-get update failed"
+		fi
 		src_known || die "apt still knows no source $BASE_DEB_PKG=$BASE_DEB_VER after adding $BASE_DEB_SUITE"
 	fi
 	mkdir -p "$DL"
