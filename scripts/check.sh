@@ -6,14 +6,18 @@
 # their times and one line:
 #   check: N passed, N failed (total S s)
 #
-# The guests boot in the background: a guest step builds its kernel and
-# initramfs in the foreground, then QEMU runs (one at a time) while the next
-# steps compile, niced, so the boot keeps the CPU it needs (QEMU in TCG uses
-# about one of the two cores). The boot's output is printed, and the step
-# judged, when it ends (the step's line then says "build + boot"). The
-# order puts the three guest builds first and the compile-only steps after
-# them, so that every boot overlaps a build. Step fresh (a minimal Debian
-# root, see fresh.sh) runs in the background from the start, niced too.
+# Some steps run in the background, so that the two cores are kept busy:
+#   - the guests: a guest step builds its kernel and initramfs in the
+#     foreground, then QEMU boots it in the background (at most two QEMUs
+#     at once; in TCG each keeps about one core busy) while the next steps
+#     compile. The arm64 guest, whose boot is the longest, comes first;
+#   - fresh (a minimal Debian root, fresh.sh): from the start, as it mostly
+#     downloads and unpacks packages;
+#   - checkpatch, roundtrip, mbox and kernel-doc, one after the other (they
+#     each make a worktree of out/linux), while the guest kernels compile.
+# The foreground builds run niced while anything runs in the background, so
+# the guests keep the CPU they need. A background step's output is printed,
+# and the step judged, when it ends (a guest's line then says "build + boot").
 #
 # Inputs (env): STEPS (space-separated step names to run, default all; see
 #   the list below), plus what the step scripts take (KSRC, JOBS, ...).
@@ -24,106 +28,65 @@ set -eu
 [ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
 
 S=$TOP/scripts
-ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc guest-x86_64 guest-base-x86_64 guest-arm64 kunit config-corners robot-objs robot-warnings each-patch"
+ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc guest-arm64 guest-x86_64 guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
+PAPER="checkpatch roundtrip mbox kernel-doc"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
 done
 LOGS=$OUT/logs/check
+rm -rf "$LOGS"
 mkdir -p "$LOGS"
 
-# Foreground steps run niced while a guest boots in the background.
-NICE=
+# NICE: "nice -n 10" while a job runs in the background (set per step).
+NICE=''
 step_cmd() {
 	case "$1" in
 	deps) "$S/deps.sh" ;;
 	harness) "$TOP/tests/run.sh" ;;
 	shellcheck) need_deps
 		shellcheck -x "$S"/*.sh "$TOP/tests/run.sh" "$TOP/guest/init" "$TOP/.ci/run" ;;
+	fresh) "$S/fresh.sh" ;;
 	tree) "$S/tree.sh" ;;
 	checkpatch) "$S/checkpatch.sh" ;;
 	roundtrip) "$S/roundtrip.sh" ;;
 	mbox) "$S/mbox.sh" ;;
 	kernel-doc) "$S/kernel-doc.sh" ;;
-	fresh) start_fresh ;;
 	robot-objs) ARCHES="x86_64 arm64" $NICE "$S/robot-objs.sh" ;;
 	robot-warnings) ARCHES="x86_64 arm64" $NICE "$S/robot-warnings.sh" ;;
 	config-corners) $NICE "$S/config-corners.sh" ;;
 	each-patch) EACH=changed $NICE "$S/each-patch.sh" ;;
 	kunit) $NICE "$S/kunit.sh" ;;
-	guest-x86_64) guest_build x86_64 0 ;;
-	guest-base-x86_64) guest_build x86_64 1 ;;
-	guest-arm64) guest_build arm64 0 ;;
+	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=build $NICE "$S/guest.sh" ;;
+	guest-base-x86_64) ARCH=x86_64 BASE=1 STAGE=build $NICE "$S/guest.sh" ;;
+	guest-arm64) ARCH=arm64 BASE=0 STAGE=build $NICE "$S/guest.sh" ;;
 	esac
 }
 
-# guest_build ARCH BASE: build the kernel and initramfs (niced if a boot
-# runs), then wait for the boot before, then start this one's.
-guest_build() {
-	$NICE env ARCH="$1" BASE="$2" STAGE=build "$S/guest.sh" || return $?
-	join_boot
-	_log=$LOGS/boot-$1-$2.log
-	if [ "$2" = 1 ]; then
+# boot_cmd STEP: the boot and verdict of a guest step (in a job).
+boot_cmd() {
+	case "$1" in
+	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=boot "$S/guest.sh" ;;
+	guest-arm64) ARCH=arm64 BASE=0 STAGE=boot "$S/guest.sh" ;;
+	guest-base-x86_64)
 		# The unpatched base runs the whole guest suite and must die where
 		# the series makes the difference (ownership.bind_into_held_group),
 		# with no report before; then every test whose result differs from
-		# the patched run (step guest-x86_64) is listed, also in
-		# out/logs/guest-base-diff.txt.
-		(
-			rc=0
-			ARCH=$1 BASE=1 EXPECT_CRASH=1 STAGE=boot "$S/guest.sh" || rc=$?
-			echo "--- base vs patched, test by test"
-			"$S/guest-diff.sh" "$OUT/logs/guest-base-$1.log" "$OUT/logs/guest-$1.log" |
-				tee "$OUT/logs/guest-base-diff.txt" || true
-			exit "$rc"
-		) >"$_log" 2>&1 &
-	else
-		ARCH=$1 BASE=0 STAGE=boot "$S/guest.sh" >"$_log" 2>&1 &
-	fi
-	boot_pid=$! boot_log=$_log boot_step=$i boot_name=$s boot_t=$(date +%s)
-	boot_build=$(elapsed "$t")
-	NICE="nice -n 10"
-	echo "=== [$i/$total] $s: built in $boot_build s; booting in the background (log: ${_log#"$TOP"/})"
-	return 100
-}
-
-# start_fresh: step fresh in the background, niced, from the start: it
-# mostly downloads and unpacks packages, while the steps after it compile.
-fresh_pid=''
-start_fresh() {
-	nice -n 10 "$S/fresh.sh" >"$LOGS/fresh.log" 2>&1 &
-	fresh_pid=$! fresh_step=$i fresh_t=$(date +%s)
-	echo "=== [$i/$total] fresh: runs in the background (log: ${LOGS#"$TOP"/}/fresh.log)"
-	return 100
-}
-join_fresh() {
-	[ -n "$fresh_pid" ] || return 0
-	_rc=0
-	wait "$fresh_pid" || _rc=$?
-	echo
-	echo "=== [$fresh_step/$total] fresh (ran in the background)"
-	cat "$LOGS/fresh.log"
-	result "$fresh_step" fresh "$_rc" "$(elapsed "$fresh_t") s"
-	fresh_pid=''
-}
-
-# join_boot: wait for the boot in the background, print what it printed and
-# judge its step.
-boot_pid=
-join_boot() {
-	[ -n "$boot_pid" ] || return 0
-	_rc=0
-	wait "$boot_pid" || _rc=$?
-	_secs=$(elapsed "$boot_t")
-	echo
-	echo "=== [$boot_step/$total] $boot_name: the boot (started after its build)"
-	cat "$boot_log"
-	result "$boot_step" "$boot_name" "$_rc" "build $boot_build s + boot $_secs s"
-	boot_pid='' NICE=''
+		# the patched run (step guest-x86_64, which may still be booting in
+		# the other slot) is listed, also in out/logs/guest-base-diff.txt.
+		_brc=0
+		ARCH=x86_64 BASE=1 EXPECT_CRASH=1 STAGE=boot "$S/guest.sh" || _brc=$?
+		while [ -f "$LOGS/guest-x86_64.booting" ]; do sleep 2; done
+		echo "--- base vs patched, test by test"
+		"$S/guest-diff.sh" "$OUT/logs/guest-base-x86_64.log" "$OUT/logs/guest-x86_64.log" |
+			tee "$OUT/logs/guest-base-diff.txt" || true
+		return "$_brc"
+		;;
+	esac
 }
 
 passed=0 failed=0 failed_names='' table=''
-# result I NAME RC TIME
+# result I NAME RC TIME: count and print a step's result.
 result() {
 	if [ "$3" = 0 ]; then
 		passed=$((passed + 1))
@@ -134,26 +97,137 @@ result() {
 		_v=FAILED
 	fi
 	echo "=== [$1/$total] $2: $_v ($4)"
-	table="$table$(printf '%-18s %-7s %s' "$2" "$_v" "$4")
+	table="$table$(printf '    %-18s %-7s %s' "$2" "$_v" "$4")
 "
+}
+
+# Background jobs, one per slot (boot1, boot2, fresh, paper). A job runs
+# steps one after the other (job_step), each into $LOGS/<step>.log, and
+# appends "<i> <step> <rc> <time...>" to $LOGS/<slot>.results.
+# job_start SLOT FUNCTION: run FUNCTION (of this script) in the background.
+job_start() {
+	: >"$LOGS/$1.results"
+	("$2") >"$LOGS/$1.job.log" 2>&1 &
+	eval "job_pid_$1=\$!"
+}
+# job_pid SLOT: the slot's job's pid, empty if none.
+job_pid() { eval "echo \"\${job_pid_$1:-}\""; }
+# job_join SLOT: wait for the slot's job; print each of its steps' output
+# and judge them.
+job_join() {
+	_p=$(job_pid "$1")
+	[ -n "$_p" ] || return 0
+	wait "$_p" || true
+	eval "job_pid_$1=''"
+	while read -r _i _name _rc _time; do
+		echo
+		echo "=== [$_i/$total] $_name (ran in the background)"
+		cat "$LOGS/$_name.log"
+		result "$_i" "$_name" "$_rc" "$_time"
+	done <"$LOGS/$1.results"
+}
+# job_reap: join the jobs that have ended (their output comes out early).
+job_reap() {
+	for _rs in paper fresh boot1 boot2; do
+		_p=$(job_pid "$_rs")
+		[ -z "$_p" ] || kill -0 "$_p" 2>/dev/null || job_join "$_rs"
+	done
+}
+# any_job: some job runs.
+any_job() {
+	for _as in paper fresh boot1 boot2; do
+		[ -z "$(job_pid "$_as")" ] || return 0
+	done
+	return 1
+}
+# job_step SLOT I NAME CMD...: inside a job, one step and its result line;
+# JOB_TIME (if set) goes before the step's own time.
+job_step() {
+	_slot=$1 _i=$2 _name=$3
+	shift 3
+	_t=$(date +%s) _rc=0
+	"$@" >"$LOGS/$_name.log" 2>&1 || _rc=$?
+	echo "$_i $_name $_rc ${JOB_TIME:-}$(elapsed "$_t") s" >>"$LOGS/$_slot.results"
+}
+
+paper_job() {
+	for _e in $paper_list; do
+		job_step paper "${_e%%:*}" "${_e#*:}" step_cmd "${_e#*:}"
+	done
+}
+fresh_job() { job_step fresh "$fresh_i" fresh nice -n 10 "$S/fresh.sh"; }
+boot_job() {
+	: >"$LOGS/$boot_step.booting"
+	JOB_TIME="build $boot_build s + boot " job_step "$boot_slot" "$boot_i" "$boot_step" boot_cmd "$boot_step"
+	rm -f "$LOGS/$boot_step.booting"
+}
+
+# start_boot: the guest step $s (number $i) is built; boot it in a free
+# slot, joining the older boot first if both are taken.
+oldest_boot=''
+start_boot() {
+	boot_slot=''
+	for _b in boot1 boot2; do
+		[ -n "$(job_pid "$_b")" ] || { boot_slot=$_b; break; }
+	done
+	if [ -z "$boot_slot" ]; then
+		job_join "$oldest_boot"
+		boot_slot=$oldest_boot
+	fi
+	_other=$([ "$boot_slot" = boot1 ] && echo boot2 || echo boot1)
+	if [ -n "$(job_pid "$_other")" ]; then oldest_boot=$_other; else oldest_boot=$boot_slot; fi
+	boot_step=$s boot_i=$i boot_build=$(elapsed "$t")
+	job_start "$boot_slot" boot_job
+	echo "=== [$i/$total] $s: built in $boot_build s; booting in the background (log: ${LOGS#"$TOP"/}/$s.log)"
 }
 
 total=$(echo "$STEPS" | wc -w)
 i=0
 t0=$(date +%s)
+paper_list=''
+_j=0
+for _s in $STEPS; do
+	_j=$((_j + 1))
+	case " $PAPER " in *" $_s "*) paper_list="$paper_list $_j:$_s" ;; esac
+done
 for s in $STEPS; do
 	i=$((i + 1))
+	job_reap
+	case " $PAPER " in *" $s "*)
+		[ -z "$paper_list" ] && continue
+		echo
+		echo "=== [$i/$total] in the background, one after the other:$(echo "$paper_list" | sed 's/ [0-9]*:/ /g')"
+		job_start paper paper_job
+		paper_list=''
+		continue
+		;;
+	esac
+	if [ "$s" = fresh ]; then
+		echo
+		echo "=== [$i/$total] fresh: in the background (log: ${LOGS#"$TOP"/}/fresh.log)"
+		fresh_i=$i
+		job_start fresh fresh_job
+		continue
+	fi
 	echo
 	echo "=== [$i/$total] $s"
 	t=$(date +%s)
+	NICE=''
+	any_job && NICE="nice -n 10"
 	rc=0
 	step_cmd "$s" || rc=$?
-	# 100: running in the background (a guest's boot, fresh), judged later.
-	[ "$rc" = 100 ] || result "$i" "$s" "$rc" "$(elapsed "$t") s"
+	case "$s" in
+	guest-*) if [ "$rc" = 0 ]; then start_boot; continue; fi ;;
+	esac
+	result "$i" "$s" "$rc" "$(elapsed "$t") s"
 done
-join_boot
-join_fresh
+# The rest, in the order the jobs started (the older boot first).
+job_reap
+for _fs in paper $oldest_boot boot1 boot2 fresh; do
+	job_join "$_fs"
+done
 echo
+echo "steps:"
 printf '%s' "$table"
 [ -z "$failed_names" ] || echo "failed steps:$failed_names"
 echo "check: $passed passed, $failed failed (total $(elapsed "$t0") s)"
