@@ -9,7 +9,7 @@ S := scripts
 export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc checkpatch each-patch kunit guest \
-	harness-test demo check robot-objs robot-warnings config-corners clean distclean
+	harness-test demo check fresh robot-objs robot-warnings config-corners clean distclean
 
 help:
 	@echo 'linux-dma-ownership: IOMMU DMA ownership for Linux $(BASE_VERSION)'
@@ -31,6 +31,7 @@ help:
 	@echo '  make guest ARCH=x86_64|arm64 [BASE=1] [TESTS=a,b]'
 	@echo '                     build and boot a QEMU guest, run the guest tests'
 	@echo '  make harness-test  tests of the harness itself (log verdict fixtures)'
+	@echo '  make fresh         deps.list and the harness on a minimal bookworm root (mmdebstrap)'
 	@echo '  make robot-objs    every touched .c file at every patch, x86_64 + arm64 allmodconfig'
 	@echo '                     [ARCHES=...] [ONLY=last|N...] [RANGE=a-b]'
 	@echo '  make robot-warnings  no new W=1/sparse warning vs the base [ARCHES=x86_64 arm64]'
@@ -64,6 +65,8 @@ demo:
 	@$(S)/demo.sh
 check:
 	@$(S)/check.sh
+fresh:
+	@$(S)/fresh.sh
 robot-objs:
 	@$(S)/robot-objs.sh
 robot-warnings:
@@ -71,7 +74,7 @@ robot-warnings:
 config-corners:
 	@$(S)/config-corners.sh
 clean:
-	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc out/robot
+	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc out/robot out/fresh
 	-git -C out/linux worktree prune 2>/dev/null
 distclean:
 	rm -rf out

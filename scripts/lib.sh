@@ -182,18 +182,18 @@ usual() {
 	case "$1" in
 	apt) echo "about 40 s" ;;
 	tree) echo "about 45 s (download, sha256, unpack, commit, git am)" ;;
-	kbuild-x86_64) echo "11 min cold, under 1 min with ccache" ;;
+	kbuild-x86_64) echo "11 min cold (16 beside a booting guest), under 1 min with ccache" ;;
 	kbuild-base-x86_64) echo "5 min cold, under 1 min with ccache" ;;
-	kbuild-arm64) echo "10 min cold, under 1 min with ccache" ;;
+	kbuild-arm64) echo "10 min cold (14 beside the fresh step), under 1 min with ccache" ;;
 	boot-x86_64) echo "about 4 min" ;;
 	boot-base-x86_64) echo "about 2 min, until the expected crash" ;;
-	boot-arm64) echo "about 7 min" ;;
+	boot-arm64) echo "about 4 min" ;;
 	demo-boot) echo "about 1 min" ;;
 	kunit) echo "3.5 min cold, 30 s with ccache" ;;
 	corner-vfio-m) echo "4.5 min cold (the first corner), 20 s with ccache" ;;
 	corner-*) echo "under 1 min cold, 20 s with ccache" ;;
 	mmdebstrap) echo "about 1 min" ;;
-	fresh-inside) echo "about 5 min" ;;
+	fresh-inside) echo "about 7 min" ;;
 	*) echo "a while" ;;
 	esac
 }

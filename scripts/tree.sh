@@ -59,8 +59,11 @@ fetch_tarball() {
 		src_known || die "apt still knows no source $BASE_DEB_PKG=$BASE_DEB_VER after adding $BASE_DEB_SUITE"
 	fi
 	mkdir -p "$DL"
-	say "apt-get source --download-only $BASE_DEB_PKG=$BASE_DEB_VER"
-	(cd "$DL" && apt-get source -qq --download-only "$BASE_DEB_PKG=$BASE_DEB_VER") ||
+	say "apt-get source --download-only $BASE_DEB_PKG=$BASE_DEB_VER (about 20 s here)"
+	# As root, apt's _apt user cannot write into out/dl: download as root
+	# (without this, apt says so in a warning line).
+	(cd "$DL" && apt-get source -qq --download-only -o APT::Sandbox::User=root \
+		"$BASE_DEB_PKG=$BASE_DEB_VER") ||
 		die "apt-get source failed (is $BASE_DEB_SUITE in a deb-src entry?)"
 	[ -f "$TARBALL" ] || die "apt-get source did not produce $TARBALL"
 }
@@ -117,13 +120,12 @@ apply_series() {
 	for p in $(series_files); do
 		[ -f "$PATCHES/$p" ] || die "patches/series names $p, which does not exist"
 		n=$((n + 1))
-		say "git am $p"
 		if ! git_k am -q --keep-cr "$PATCHES/$p"; then
 			git_k am --abort || true
 			die "patch $n ($p) does not apply on $BASE_TAG; the tree is left at the last good patch"
 		fi
 	done
-	say "applied $n patches on $BASE_TAG"
+	say "git am: applied $n patches of patches/series on $BASE_TAG"
 }
 
 set_description() {
