@@ -26,6 +26,14 @@ set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
+# Ctrl-C or an early exit: stop the background jobs too.
+stop_jobs() {
+	for _ks in paper fresh boot1 boot2; do
+		_kp=$(job_pid "$_ks")
+		[ -z "$_kp" ] || kill "$_kp" 2>/dev/null || true
+	done
+}
+trap 'stop_jobs; exit 130' INT TERM
 
 S=$TOP/scripts
 ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc guest-arm64 guest-x86_64 guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
@@ -44,8 +52,7 @@ step_cmd() {
 	case "$1" in
 	deps) "$S/deps.sh" ;;
 	harness) "$TOP/tests/run.sh" ;;
-	shellcheck) need_deps
-		shellcheck -x "$S"/*.sh "$TOP/tests/run.sh" "$TOP/guest/init" "$TOP/.ci/run" ;;
+	shellcheck) (need_deps) && shellcheck -x "$S"/*.sh "$TOP/tests/run.sh" "$TOP/guest/init" "$TOP/.ci/run" ;;
 	fresh) "$S/fresh.sh" ;;
 	tree) "$S/tree.sh" ;;
 	checkpatch) "$S/checkpatch.sh" ;;
@@ -117,8 +124,15 @@ job_pid() { eval "echo \"\${job_pid_$1:-}\""; }
 job_join() {
 	_p=$(job_pid "$1")
 	[ -n "$_p" ] || return 0
-	wait "$_p" || true
+	_jrc=0
+	wait "$_p" || _jrc=$?
 	eval "job_pid_$1=''"
+	# A job that died before writing any result must not pass unseen.
+	if [ ! -s "$LOGS/$1.results" ]; then
+		echo
+		echo "=== background job $1 ended (exit $_jrc) without a result; its log: ${LOGS#"$TOP"/}/$1.job.log"
+		result "-" "job-$1" 1 "lost"
+	fi
 	while read -r _i _name _rc _time; do
 		echo
 		echo "=== [$_i/$total] $_name (ran in the background)"

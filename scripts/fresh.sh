@@ -150,6 +150,8 @@ mkdir -p "$ROOT$P"
 (cd "$TOP" && git ls-files -z --cached --others --exclude-standard |
 	tar --null -T - -cf -) | tar -C "$ROOT$P" -xf - ||
 	die "cannot copy the project into $ROOT$P"
+[ -f "$ROOT$P/scripts/fresh.sh" ] ||
+	die "the project did not reach $ROOT$P (does git ls-files work here?)"
 
 say "in the root: deps.sh, deps.list, the scripts' commands, a real step per package (usually $(usual fresh-inside)); logs: ${ROOT#"$TOP"/}$P/out/logs/"
 rc=0

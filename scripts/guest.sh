@@ -84,6 +84,7 @@ esac
 CMDLINE="$CMDLINE panic=-1 oops=panic${TESTS:+ dmaown.tests=$TESTS}"
 
 if [ "$BUILD_KERNEL" = 1 ]; then
+	rm -f "$BUILD/.built-tree"
 	run_logged "building the $suffix kernel" "$OUT/logs/kbuild-$suffix.log" "$BUILD" \
 		"$(usual "kbuild-$suffix")" \
 		env ARCH="$ARCH" BASE="$BASE" BUILD="$BUILD" "$TOP/scripts/kbuild.sh" || exit $?

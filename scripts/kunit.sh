@@ -27,10 +27,10 @@ mkdir -p "$BUILD"
 if ! cmp -s "$KUNITCONFIG" "$BUILD/.kunitconfig"; then
 	cp "$KUNITCONFIG" "$BUILD/.kunitconfig"
 fi
-kunit_run() {
+kunit_run() (
 	cd "$KSRC" && python3 tools/testing/kunit/kunit.py run --build_dir="$BUILD" \
 		--jobs="$JOBS" --timeout=300 --make_options='CC=ccache gcc'
-}
+)
 rc=0
 run_logged "kunit.py run: build UML in ${BUILD#"$TOP"/}, run the suites" "$BUILD/kunit.log" \
 	"$BUILD" "$(usual kunit)" kunit_run || rc=$?

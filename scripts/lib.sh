@@ -48,10 +48,11 @@ deps_packages() { deps_entries | awk '{ print $1 }'; }
 # deps_missing: the packages of deps.list that are not installed.
 deps_missing() {
 	# shellcheck disable=SC2046 # one word per package
-	dpkg-query -W -f='${Package} ${db:Status-Status}\n' $(deps_packages) 2>/dev/null |
-		awk '$2 == "installed" { print $1 }' | sort >"${TMPDIR:-/tmp}/deps.$$" || true
-	deps_packages | sort | comm -23 - "${TMPDIR:-/tmp}/deps.$$"
-	rm -f "${TMPDIR:-/tmp}/deps.$$"
+	_inst=" $(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $(deps_packages) 2>/dev/null |
+		awk '$2 == "installed" { printf "%s ", $1 }' || true)"
+	for _pk in $(deps_packages); do
+		case "$_inst" in *" $_pk "*) ;; *) echo "$_pk" ;; esac
+	done
 }
 
 # The apt sources the harness adds, as root: the arm64 foreign architecture
@@ -213,28 +214,32 @@ run_logged() {
 	_stamp=$_log.start
 	: >"$_stamp"
 	_t=$(date +%s)
-	"$@" >"$_log" 2>&1 &
-	_pid=$!
 	_tty=0
 	[ -t 1 ] && _tty=1
 	_every=$([ "$_tty" = 1 ] && echo 5 || echo "${PROGRESS_EVERY:-60}")
-	_next=$_every
-	while kill -0 "$_pid" 2>/dev/null; do
-		sleep 1
-		_e=$(elapsed "$_t")
-		[ "$_e" -ge "$_next" ] || continue
-		_next=$((_e + _every))
-		_n=
-		[ -z "$_dir" ] || [ ! -d "$_dir" ] ||
-			_n=", $(find "$_dir" -name '*.o' -newer "$_stamp" 2>/dev/null | wc -l) objects compiled"
-		if [ "$_tty" = 1 ]; then
-			printf '\r%s:   ... %s s%s ' "${0##*/}" "$_e" "$_n"
-		else
-			say "  ... $_e s$_n"
-		fi
-	done
+	# The progress in the background, the command in the foreground (so
+	# that Ctrl-C stops the command: a background command ignores SIGINT).
+	(
+		_next=$_every
+		while sleep 1; do
+			_e=$(elapsed "$_t")
+			[ "$_e" -ge "$_next" ] || continue
+			_next=$((_e + _every))
+			_n=
+			[ -z "$_dir" ] || [ ! -d "$_dir" ] ||
+				_n=", $(find "$_dir" -name '*.o' -newer "$_stamp" 2>/dev/null | wc -l) objects compiled"
+			if [ "$_tty" = 1 ]; then
+				printf '\r%s:   ... %s s%s ' "${0##*/}" "$_e" "$_n"
+			else
+				say "  ... $_e s$_n"
+			fi
+		done
+	) &
+	_mon=$!
 	_rc=0
-	wait "$_pid" || _rc=$?
+	"$@" >"$_log" 2>&1 || _rc=$?
+	kill "$_mon" 2>/dev/null || true
+	wait "$_mon" 2>/dev/null || true
 	[ "$_tty" = 0 ] || printf '\r\033[K'
 	rm -f "$_stamp"
 	if [ "$_rc" = 0 ]; then
