@@ -26,9 +26,11 @@ set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
+# The slots of the background jobs (below).
+JOB_SLOTS="paper fresh boot1 boot2"
 # Ctrl-C or an early exit: stop the background jobs too.
 stop_jobs() {
-	for _ks in paper fresh boot1 boot2; do
+	for _ks in $JOB_SLOTS; do
 		_kp=$(job_pid "$_ks")
 		[ -z "$_kp" ] || kill "$_kp" 2>/dev/null || true
 	done
@@ -142,14 +144,14 @@ job_join() {
 }
 # job_reap: join the jobs that have ended (their output comes out early).
 job_reap() {
-	for _rs in paper fresh boot1 boot2; do
+	for _rs in $JOB_SLOTS; do
 		_p=$(job_pid "$_rs")
 		[ -z "$_p" ] || kill -0 "$_p" 2>/dev/null || job_join "$_rs"
 	done
 }
 # any_job: some job runs.
 any_job() {
-	for _as in paper fresh boot1 boot2; do
+	for _as in $JOB_SLOTS; do
 		[ -z "$(job_pid "$_as")" ] || return 0
 	done
 	return 1
