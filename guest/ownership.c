@@ -30,6 +30,13 @@
  *     EINVAL; two SET_CONTAINER racing on one group fd: one wins, the other
  *     gets EINVAL or EPERM (20 rounds). After each failure the winner still
  *     owns the group (an e1000 bind fails with EBUSY).
+ *  9. hotadd_into_held_group: while a container holds the shared group,
+ *     DEV_E1000_B is removed and found again by a rescan: it joins the
+ *     held group, e1000 is refused and it stays driverless. Once the
+ *     container is released, e1000 binds and the device transmits: every
+ *     frame sent is fetched by DMA and completed, which needs the DMA ops
+ *     of the group's default domain, not of the blocking domain it was on
+ *     when it was probed.
  *
  * 7 and 8 bind a kernel driver into a held group, which kills the unpatched
  * base (BUG_ON in vfio's group notifier): they come last, so every other
@@ -49,6 +56,10 @@
  *    5 on the e1000e's own group at its first cycle, 6 and 7 (and 1, whose
  *    teardown cannot give e1000 the group back; the shared group stays
  *    claimed for the rest of the run);
+ *  - the series v1 (Intel's probe_finalize chose the DMA ops from the
+ *    blocking domain: direct DMA): 9 on x86_64, no frame completes (and
+ *    the DMAR reports faults); arm64 sets the DMA ops at each bind and
+ *    passes there;
  *  - a failed SET_CONTAINER releases ownership it does not hold: 8, where
  *    the e1000 bind after the failure succeeds instead of EBUSY: in turn
  *    for the EINVAL path (group already set), in the race rounds for the
@@ -60,6 +71,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -522,6 +539,138 @@ TEST_F_TIMEOUT(ownership, set_container_race, 300)
 	}
 	TH_LOG("%d rounds: the loser got EINVAL %d times, EPERM %d times",
 	       RACE_ROUNDS, lost_einval, lost_eperm);
+}
+
+/* Read the decimal number in @path. */
+static int _read_ull(const char *path, unsigned long long *val)
+{
+	char buf[32], *end;
+	ssize_t n;
+	int fd;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	errno = 0;
+	*val = strtoull(buf, &end, 10);
+	return errno || end == buf ? -EINVAL : 0;
+}
+
+/* Wait up to @ms for the number in @path to reach @want. */
+static int _wait_ull(const char *path, unsigned long long want, int ms)
+{
+	unsigned long long v = 0;
+	int rc;
+
+	for (;;) {
+		rc = _read_ull(path, &v);
+		if (rc || v >= want)
+			return rc;
+		if (ms <= 0)
+			return -ETIMEDOUT;
+		usleep(50 * 1000);
+		ms -= 50;
+	}
+}
+
+static int _ifreq(int s, unsigned long req, const char *ifname,
+		  const char *addr)
+{
+	struct ifreq ifr;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (addr) {
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+	}
+	if (req == SIOCSIFFLAGS) {
+		if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+			return -errno;
+		ifr.ifr_flags |= IFF_UP;
+	}
+	return ioctl(s, req, &ifr) < 0 ? -errno : 0;
+}
+
+/*
+ * Bring @ifname up (192.0.2.1/24, a documentation address) and send @n
+ * UDP broadcasts through it. 0 once its tx_packets has grown by @n: the
+ * device fetched each frame by DMA and wrote its descriptor back.
+ * -ETIMEDOUT if the carrier or the completions do not come within @ms.
+ */
+static int _netdev_transmit(const char *ifname, int n, int ms)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	unsigned long long before;
+	char path[128], frame[64] = "linux-dma-ownership";
+	int s, rc, i, on = 1;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	rc = _ifreq(s, SIOCSIFADDR, ifname, "192.0.2.1");
+	if (!rc)
+		rc = _ifreq(s, SIOCSIFNETMASK, ifname, "255.255.255.0");
+	if (!rc)
+		rc = _ifreq(s, SIOCSIFFLAGS, ifname, NULL);
+	if (!rc && (setsockopt(s, SOL_SOCKET, SO_BROADCAST, &on, sizeof(on)) ||
+		    setsockopt(s, SOL_SOCKET, SO_BINDTODEVICE, ifname,
+			       strlen(ifname) + 1)))
+		rc = -errno;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/carrier", ifname);
+	if (!rc)
+		rc = _wait_ull(path, 1, ms);
+	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_packets",
+		 ifname);
+	if (!rc)
+		rc = _read_ull(path, &before);
+	inet_pton(AF_INET, "192.0.2.255", &to.sin_addr);
+	for (i = 0; !rc && i < n; i++) {
+		if (sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&to,
+			   sizeof(to)) < 0)
+			rc = -errno;
+	}
+	close(s);
+	return rc ? rc : _wait_ull(path, before + n, ms);
+}
+
+TEST_F(ownership, hotadd_into_held_group)
+{
+	int g = pci_group(DEV_E1000_A);
+	char remove[96], name[IFNAMSIZ];
+
+	to_vfio_pci(DEV_E1000_A);
+	to_vfio_pci(DEV_E1000_B);
+	vfio_dev_init(&self->v, DEV_E1000_A);
+	vfio_dev_open(&self->v);
+
+	TH_LOG("removing %s from group %d, held by a container, and rescanning",
+	       DEV_E1000_B, g);
+	snprintf(remove, sizeof(remove), "/sys/bus/pci/devices/%s/remove",
+		 DEV_E1000_B);
+	CHECK_OK(_sysfs_write(remove, "1"), "remove %s", DEV_E1000_B);
+	CHECK_OK(_sysfs_write("/sys/bus/pci/rescan", "1"), "rescan");
+	snprintf(remove, sizeof(remove), "/sys/bus/pci/devices/%s/iommu_group",
+		 DEV_E1000_B);
+	CHECK_OK(_path_wait(remove, WAIT_MS), "%s back after the rescan",
+		 DEV_E1000_B);
+	REQUIRE(pci_group(DEV_E1000_B) == g, "%s is back in group %d",
+		DEV_E1000_B, g);
+	/* e1000 was refused: the group is held */
+	pci_expect_driver(DEV_E1000_B, "");
+
+	vfio_dev_close(&self->v);
+	pci_bind("e1000", DEV_E1000_B);
+	pci_netdev_wait(DEV_E1000_B, WAIT_MS);
+	pci_netdev(DEV_E1000_B, name);
+	CHECK_OK(_netdev_transmit(name, 8, WAIT_MS),
+		 "%s (%s): 8 frames sent and completed", name, DEV_E1000_B);
 }
 
 TEST_HARNESS_MAIN

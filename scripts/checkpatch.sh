@@ -20,8 +20,20 @@ for p in $(series_files); do
 	n=$((n + 1))
 	ignore=$(awk -v p="$p" '$1 == p { printf "%s%s", sep, $2; sep = "," }' \
 		"$TOP/checkpatch.exceptions")
-	if out=$(cd "$KSRC" && perl "$CP" --strict --show-types --terse \
-		${ignore:+--ignore "$ignore"} "$TOP/patches/$p" 2>&1); then
+	# Debian's python3 first: checkpatch runs scripts/spdxcheck.py with
+	# python3, which needs python3-ply and python3-git (deps.list); another
+	# python3 earlier in PATH (pyenv) lacks them, and spdxcheck's traceback
+	# then skips the SPDX check without failing anything.
+	rc=0
+	out=$(cd "$KSRC" && PATH="/usr/bin:/bin:$PATH" perl "$CP" --strict --show-types \
+		--terse ${ignore:+--ignore "$ignore"} "$TOP/patches/$p" 2>&1) || rc=$?
+	case "$out" in
+	*Traceback*)
+		printf '%s\n' "$out" | sed 's/^/    /'
+		die "$p: a helper of checkpatch.pl failed (above): its check did not run"
+		;;
+	esac
+	if [ "$rc" = 0 ]; then
 		echo "ok $n $p"
 	else
 		echo "not ok $n $p"

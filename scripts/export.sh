@@ -74,7 +74,7 @@ if [ "$n" -gt 0 ]; then
 		format-patch -q --no-to --no-cc --no-add-header "$@" \
 		--cover-letter --cover-from-description=subject \
 		--zero-commit --no-signature --abbrev=12 --base="$BASE_TAG" \
-		--subject-prefix='PATCH 5.10' -o "$PATCHES" "$BASE_TAG..HEAD"
+		--subject-prefix='PATCH 5.10 v2' -o "$PATCHES" "$BASE_TAG..HEAD"
 	for f in "$PATCHES"/[0-9]*.patch; do
 		[ "${f##*/}" = 0000-cover-letter.patch ] || echo "${f##*/}"
 	done >"$PATCHES/series"

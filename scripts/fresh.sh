@@ -44,7 +44,7 @@ initramfs-x86_64 | busybox-static | ARCH=x86_64 BUILD="$W/x86_64" OUTFILE="$W/x8
 initramfs-arm64 | gcc-aarch64-linux-gnu libc6-dev-arm64-cross | ARCH=arm64 BUILD="$W/arm64" OUTFILE="$W/arm64.cpio" scripts/initramfs.sh
 qemu-x86_64 | qemu-system-x86 | rc=0; timeout 5 qemu-system-x86_64 -machine q35,kernel-irqchip=split -cpu max -accel tcg -device intel-iommu,intremap=on -device e1000e -device ahci -nodefaults -display none -monitor none -serial none -S || rc=$?; [ "$rc" = 124 ]
 qemu-arm64 | qemu-system-arm | rc=0; timeout 5 qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3 -cpu cortex-a57 -accel tcg -device e1000 -nodefaults -display none -monitor none -serial none -S || rc=$?; [ "$rc" = 124 ]
-spdxcheck | python3 python3-ply python3-git | cd "$K" && python3 scripts/spdxcheck.py drivers/iommu/iommu.c
+spdxcheck | python-is-python3 python3 python3-ply python3-git | cd "$K" && python scripts/spdxcheck.py drivers/iommu/iommu.c
 checkpatch | perl | scripts/checkpatch.sh
 mbox | b4 git-email libmailtools-perl | scripts/mbox.sh
 shellcheck | shellcheck | shellcheck -x scripts/*.sh tests/run.sh guest/init .ci/run
