@@ -541,26 +541,6 @@ TEST_F_TIMEOUT(ownership, set_container_race, 300)
 	       RACE_ROUNDS, lost_einval, lost_eperm);
 }
 
-/* Read the decimal number in @path. */
-static int _read_ull(const char *path, unsigned long long *val)
-{
-	char buf[32], *end;
-	ssize_t n;
-	int fd;
-
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	errno = 0;
-	*val = strtoull(buf, &end, 10);
-	return errno || end == buf ? -EINVAL : 0;
-}
-
 /* Wait up to @ms for the number in @path to reach @want. */
 static int _wait_ull(const char *path, unsigned long long want, int ms)
 {
@@ -568,7 +548,7 @@ static int _wait_ull(const char *path, unsigned long long want, int ms)
 	int rc;
 
 	for (;;) {
-		rc = _read_ull(path, &v);
+		rc = _path_read_ull(path, 10, &v);
 		if (rc || v >= want)
 			return rc;
 		if (ms <= 0)
@@ -629,7 +609,7 @@ static int _netdev_transmit(const char *ifname, int n, int ms)
 	snprintf(path, sizeof(path), "/sys/class/net/%s/statistics/tx_packets",
 		 ifname);
 	if (!rc)
-		rc = _read_ull(path, &before);
+		rc = _path_read_ull(path, 10, &before);
 	inet_pton(AF_INET, "192.0.2.255", &to.sin_addr);
 	for (i = 0; !rc && i < n; i++) {
 		if (sendto(s, frame, sizeof(frame), 0, (struct sockaddr *)&to,

@@ -323,14 +323,12 @@ int _pci_netdev_wait(const char *bdf, int ms)
 	return _path_wait(path, ms);
 }
 
-int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val)
+int _path_read_ull(const char *path, int base, unsigned long long *val)
 {
-	char path[PATH_MAX], buf[32], *end;
-	unsigned long v;
+	char buf[32], *end;
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof(path), PCI_DEVICES "/%s/%s", bdf, attr);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -340,8 +338,21 @@ int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val)
 		return -errno;
 	buf[n] = '\0';
 	errno = 0;
-	v = strtoul(buf, &end, 16);
-	if (errno || end == buf || v > 0xffffffffUL)
+	*val = strtoull(buf, &end, base);
+	return errno || end == buf ? -EINVAL : 0;
+}
+
+int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val)
+{
+	char path[PATH_MAX];
+	unsigned long long v;
+	int rc;
+
+	snprintf(path, sizeof(path), PCI_DEVICES "/%s/%s", bdf, attr);
+	rc = _path_read_ull(path, 16, &v);
+	if (rc)
+		return rc;
+	if (v > 0xffffffffULL)
 		return -EINVAL;
 	*val = v;
 	return 0;

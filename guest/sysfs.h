@@ -76,6 +76,8 @@ int _pci_netdev(const char *bdf, char *name, size_t len);
 int _pci_netdev_wait(const char *bdf, int ms);
 
 /* Read a hex attribute such as "vendor" or "device" into @val. */
+/* The number in the file @path, in @base (strtoull()). */
+int _path_read_ull(const char *path, int base, unsigned long long *val);
 int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val);
 
 /* How many children of PCI device @bdf have a name starting with @prefix. */
