@@ -37,6 +37,11 @@
  *     frame sent is fetched by DMA and completed, which needs the DMA ops
  *     of the group's default domain, not of the blocking domain it was on
  *     when it was probed.
+ * 10. rebind_right_after_release: the e1000e on vfio-pci, its group held
+ *     by a container; while the group and container fds are closed (the
+ *     release), a child unbinds vfio-pci, whose remove waits for the
+ *     group to leave its container, and binds e1000e right away: the
+ *     bind succeeds (10 rounds, the child 10..100 ms late).
  *
  * 7 and 8 bind a kernel driver into a held group, which kills the unpatched
  * base (BUG_ON in vfio's group notifier): they come last, so every other
@@ -60,6 +65,10 @@
  *    blocking domain: direct DMA): 9 on x86_64, no frame completes (and
  *    the DMAR reports faults); arm64 sets the DMA ops at each bind and
  *    passes there;
+ *  - VFIO clearing group->container before the release (v1's order),
+ *    with a 200 ms delay put between the two to widen the window: 10,
+ *    e1000e gets EBUSY; the same delay after the release (v2's order)
+ *    passes;
  *  - a failed SET_CONTAINER releases ownership it does not hold: 8, where
  *    the e1000 bind after the failure succeeds instead of EBUSY: in turn
  *    for the EINVAL path (group already set), in the race rounds for the
@@ -651,6 +660,65 @@ TEST_F(ownership, hotadd_into_held_group)
 	pci_netdev(DEV_E1000_B, name);
 	CHECK_OK(_netdev_transmit(name, 8, WAIT_MS),
 		 "%s (%s): 8 frames sent and completed", name, DEV_E1000_B);
+}
+
+#define RELEASE_ROUNDS	10
+
+/*
+ * The child unbinds vfio-pci @delay_ms after the parent starts to close the
+ * group's fds, then binds e1000e; its exit status is 0 or the errno of the
+ * step that failed. It is forked before any VFIO fd is opened, so it holds
+ * none: the parent's close is the last one, and the release runs there.
+ */
+static void rebinder(int go, int delay_ms)
+{
+	char c;
+	int rc;
+
+	if (read(go, &c, 1) < 0)
+		_exit(EIO);
+	usleep(delay_ms * 1000);
+	rc = _pci_unbind("vfio-pci", DEV_E1000E);
+	if (!rc)
+		rc = _pci_bind("e1000e", DEV_E1000E);
+	_exit(rc < 0 ? -rc : 0);
+}
+
+TEST_F_TIMEOUT(ownership, rebind_right_after_release, 300)
+{
+	int round, g, rc, go[2];
+	pid_t pid;
+
+	for (round = 1; round <= RELEASE_ROUNDS; round++) {
+		REQUIRE(!pipe(go), "pipe: %s", strerror(errno));
+		pid = fork();
+		REQUIRE(pid >= 0, "fork: %s", strerror(errno));
+		if (pid == 0) {
+			close(go[1]);
+			rebinder(go[0], 10 * round);
+		}
+		close(go[0]);
+
+		to_vfio_pci(DEV_E1000E);
+		g = pci_group(DEV_E1000E);
+		vfio_group_open(g, &self->group);
+		vfio_container_open(&self->container);
+		vfio_group_set_container(self->group, self->container);
+		vfio_set_iommu(self->container, VFIO_TYPE1v2_IOMMU);
+		pci_driver_override(DEV_E1000E, NULL);
+
+		close(go[1]);	/* go: the child's read returns 0 */
+		close_fd(&self->group);
+		close_fd(&self->container);
+		rc = _proc_wait(pid);
+		REQUIRE(rc == 0, "round %d: vfio-pci unbound from %s %d ms into the release, then e1000e bound: exit %d (%s)",
+			round, DEV_E1000E, 10 * round, rc,
+			rc > 0 ? errno_name(rc) : "?");
+		pci_expect_driver(DEV_E1000E, "e1000e");
+		pci_netdev_wait(DEV_E1000E, WAIT_MS);
+	}
+	TH_LOG("%d rounds: e1000e bound right after each release",
+	       RELEASE_ROUNDS);
 }
 
 TEST_HARNESS_MAIN
