@@ -8,7 +8,7 @@ include base.mk
 S := scripts
 export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH
 
-.PHONY: help deps tree export roundtrip mbox kernel-doc checkpatch each-patch kunit guest \
+.PHONY: help deps tree export roundtrip mbox kernel-doc kselftest-host mutants checkpatch each-patch kunit guest \
 	harness-test demo check fresh robot-objs robot-warnings config-corners clean distclean
 
 help:
@@ -24,6 +24,8 @@ help:
 	@echo '  make roundtrip     prove patches/ == out/linux branch, byte-identical regen'
 	@echo '  make mbox          send the series into one mbox; b4 am and git am it, = branch'
 	@echo '  make kernel-doc    no new kernel-doc warning in the touched files, exports documented'
+	@echo '  make kselftest-host  the kselftest of the series, built by its Makefile, run here: must SKIP'
+	@echo '  make mutants       boot the x86_64 guest once per mutants/*.patch: the tests it names must fail (~4 min each)'
 	@echo '  make checkpatch    checkpatch --strict on every patch'
 	@echo '  make each-patch    build every patch on its own (x86_64 guest vmlinux, KUnit suites),'
 	@echo '                     record them in each-patch.verified [EACH=changed: only new trees]'
@@ -51,6 +53,12 @@ mbox:
 	@$(S)/mbox.sh
 kernel-doc:
 	@$(S)/kernel-doc.sh
+
+kselftest-host:
+	@$(S)/kselftest-host.sh
+
+mutants:
+	@$(S)/mutants.sh
 checkpatch:
 	@$(S)/checkpatch.sh
 each-patch:
@@ -74,7 +82,7 @@ robot-warnings:
 config-corners:
 	@$(S)/config-corners.sh
 clean:
-	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc out/robot out/fresh
+	rm -rf out/build out/logs out/guest out/each out/base out/roundtrip* out/mbox out/kernel-doc out/kselftest-host out/robot out/fresh
 	-git -C out/linux worktree prune 2>/dev/null
 distclean:
 	rm -rf out

@@ -13,8 +13,9 @@
 #     compile. The arm64 guest, whose boot is the longest, comes first;
 #   - fresh (a minimal Debian root, fresh.sh): from the start, as it mostly
 #     downloads and unpacks packages;
-#   - checkpatch, roundtrip, mbox and kernel-doc, one after the other (they
-#     each make a worktree of out/linux), while the guest kernels compile.
+#   - checkpatch, roundtrip, mbox, kernel-doc and kselftest-host, one after
+#     the other (the first four each make a worktree of out/linux), while
+#     the guest kernels compile.
 # The foreground builds run niced while anything runs in the background, so
 # the guests keep the CPU they need. A background step's output is printed,
 # and the step judged, when it ends (a guest's line then says "build + boot").
@@ -38,8 +39,8 @@ stop_jobs() {
 trap 'stop_jobs; exit 130' INT TERM
 
 S=$TOP/scripts
-ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc guest-arm64 guest-x86_64 guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
-PAPER="checkpatch roundtrip mbox kernel-doc"
+ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host guest-arm64 guest-x86_64 guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
+PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
@@ -61,6 +62,7 @@ step_cmd() {
 	roundtrip) "$S/roundtrip.sh" ;;
 	mbox) "$S/mbox.sh" ;;
 	kernel-doc) "$S/kernel-doc.sh" ;;
+	kselftest-host) "$S/kselftest-host.sh" ;;
 	robot-objs) ARCHES="x86_64 arm64" $NICE "$S/robot-objs.sh" ;;
 	robot-warnings) ARCHES="x86_64 arm64" $NICE "$S/robot-warnings.sh" ;;
 	config-corners) $NICE "$S/config-corners.sh" ;;

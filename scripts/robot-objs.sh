@@ -51,8 +51,10 @@ if [ "$n" = 0 ]; then
 	echo "robot-objs: ok: the series is empty, nothing to build"
 	exit 0
 fi
-# The .c files the whole series touches (added or modified, not deleted).
-files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..HEAD" -- '*.c')
+# The .c files of the kernel the whole series touches (added or modified,
+# not deleted). tools/ is user space (the kselftest): kselftest-host and the
+# guests build it.
+files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..HEAD" -- '*.c' ':(exclude)tools/')
 
 # Which patches: all, ONLY or RANGE.
 sel=

@@ -34,7 +34,8 @@ git -C "$KSRC" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
 need_deps
 
 head=$(git -C "$KSRC" rev-parse HEAD)
-files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..$head" -- '*.c')
+# The kernel's .c files; tools/ is user space (kselftest-host builds it).
+files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..$head" -- '*.c' ':(exclude)tools/')
 if [ -z "$files" ]; then
 	echo "robot-warnings: ok: the series touches no .c file"
 	exit 0

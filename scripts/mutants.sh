@@ -1,0 +1,75 @@
+#!/bin/sh
+# scripts/mutants.sh - show that the guest tests can fail: boot the x86_64
+# guest once per deliberate mutation of the series and check that the tests
+# meant to catch it fail.
+#
+# Each mutants/<name>.patch is a diff against the tree with the series
+# (out/linux at its HEAD, clean) whose header, before the diff, says what it
+# breaks and has one line
+#   Expect-fail: <test> <test> ...
+# naming nested KTAP results (e.g. ownership.set_container_race). For each
+# mutant: apply it to out/linux, build the x86_64 guest kernel and
+# initramfs, boot the whole suite (log out/logs/mutant-<name>.log), take
+# the mutant out again. A mutant is caught if every test it names failed
+# (or never ran because the kernel died in it); other tests that failed
+# are listed as knock-on failures. The kernel is left built from the
+# mutated tree: the next guest build rebuilds it (incrementally).
+#
+# Inputs (env): MUTANTS (names, default all in mutants/), KSRC.
+# Exit: 0 every mutant caught, 1 a mutant escaped, 2 error.
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+[ $# -eq 0 ] || { echo "usage: $0    (env: MUTANTS='name ...')"; exit 2; }
+[ -d "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
+[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
+	die "$KSRC has uncommitted changes: a mutant must apply to the series as it is"
+MUTANTS=${MUTANTS:-$(for f in "$TOP"/mutants/*.patch; do basename "$f" .patch; done)}
+for m in $MUTANTS; do
+	[ -f "$TOP/mutants/$m.patch" ] || die "no mutants/$m.patch"
+	grep -q '^Expect-fail: .' "$TOP/mutants/$m.patch" || die "mutants/$m.patch has no 'Expect-fail:' line"
+done
+
+applied=
+cleanup() { [ -z "$applied" ] || git -C "$KSRC" apply -R "$applied" || true; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+escaped=0 n=0 total=$(echo "$MUTANTS" | wc -w)
+for m in $MUTANTS; do
+	n=$((n + 1))
+	patch=$TOP/mutants/$m.patch
+	log=$OUT/logs/mutant-$m.log
+	say "[$n/$total] $m: $(sed -n 1p "$patch")"
+	git -C "$KSRC" apply "$patch" || die "mutants/$m.patch does not apply to $KSRC"
+	applied=$patch
+	rc=0
+	ARCH=x86_64 VERDICT=0 LOG="$log" "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
+	git -C "$KSRC" apply -R "$patch"
+	applied=
+	[ "$rc" = 0 ] || { tail -20 "$OUT/logs/mutant-$m.out"; die "$m: the guest did not build or boot (exit $rc)"; }
+	# Nested results that failed, and the test the kernel died in (a RUN
+	# line without a result when the log ends without the sentinel).
+	failed=$(sed -n 's/^    not ok [0-9]* \([^ #]*\).*/\1/p' "$log" | sort -u)
+	if ! grep -q '^# linux-dma-ownership: guest suite done' "$log"; then
+		died=$(sed -n 's/^    #  RUN  *\([^ ]*\) \.\.\..*/\1/p' "$log" | tail -1)
+		failed="$failed $died"
+	fi
+	missed=
+	# shellcheck disable=SC2013 # the line is a list of words
+	for t in $(sed -n 's/^Expect-fail: //p' "$patch"); do
+		echo " $failed " | tr '\n' ' ' | grep -q " $t " || missed="$missed $t"
+	done
+	others=
+	for t in $failed; do
+		sed -n 's/^Expect-fail: //p' "$patch" | tr ' ' '\n' | grep -qxF "$t" || others="$others $t"
+	done
+	if [ -n "$missed" ]; then
+		escaped=$((escaped + 1))
+		say "[$n/$total] $m: ESCAPED: passed:$missed (log ${log#"$TOP"/})"
+	else
+		say "[$n/$total] $m: caught: $(sed -n 's/^Expect-fail: //p' "$patch" | wc -w) tests failed as expected${others:+; knock-on failures:$others}"
+	fi
+done
+[ "$escaped" = 0 ] || { say "$escaped of $total mutants escaped"; exit 1; }
+say "ok: $total of $total mutants caught"
