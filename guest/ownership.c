@@ -21,8 +21,16 @@
  *     of the group's default domain, not of the blocking domain it was on
  *     when it was probed.
  *  3. kselftest_sigint_restores_drivers: the kselftest, stopped by SIGINT
- *     once it has moved DEV_E1000_A to vfio-pci, puts both devices of the
- *     shared group back on e1000 before it dies.
+ *     to its process group (Ctrl-C) a second into its set_container_race
+ *     (DEV_E1000_A off e1000), puts both devices of the shared group back
+ *     on e1000 before it dies.
+ *  4. kselftest_spares_busy_device: with DEV_E1000_B's interface up, the
+ *     kselftest asked for DEV_E1000_A (same group) skips, exit status 4,
+ *     saying which interface is up, and moves neither device.
+ *  5. kselftest_single_device_group: on the e1000e's group of one, the
+ *     kselftest passes 5 tests and skips the 5 that need a second device
+ *     (without that check it would wait for itself in vfio-pci's remove,
+ *     unkillable).
  *
  * What fails where (the series or a mutation of it):
  *  - the unpatched base: never runs (the kselftest's bind_into_held_group
@@ -34,7 +42,8 @@
  *    the DMAR reports faults); arm64 sets the DMA ops at each bind and
  *    passes there;
  *  - the kselftest without its signal handler: 3 (the devices stay on
- *    vfio-pci or driverless).
+ *    vfio-pci or driverless); without its check of interfaces (may_move()
+ *    returning true): 4 (it runs its tests).
  *
  * Every test leaves the devices bound as at boot: the teardown closes the
  * VFIO users first, then puts every device back on its boot driver.
@@ -309,30 +318,140 @@ static int _pci_driver_wait(const char *bdf, const char *drv, int ms)
 	}
 }
 
-TEST_F(ownership, kselftest_sigint_restores_drivers)
+/*
+ * Run @argv[0] in a process group of its own, stdout and stderr into *@out:
+ * a kill() of the group then reaches it and every process it forked, as
+ * Ctrl-C on a terminal does. Returns its pid, or -errno.
+ */
+static pid_t _spawn_group(char *const argv[], FILE **out)
+{
+	int pout[2];
+	pid_t pid;
+
+	if (pipe2(pout, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid < 0) {
+		close(pout[0]);
+		close(pout[1]);
+		return -errno;
+	}
+	if (!pid) {
+		setpgid(0, 0);
+		dup2(pout[1], STDOUT_FILENO);
+		dup2(pout[1], STDERR_FILENO);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	setpgid(pid, pid);	/* whichever of the two comes first */
+	close(pout[1]);
+	*out = fdopen(pout[0], "r");
+	return pid;
+}
+
+#define RACE_RUN	"#  RUN           ownership.set_container_race ..."
+
+TEST_F_TIMEOUT(ownership, kselftest_sigint_restores_drivers, 300)
 {
 	char *const argv[] = { KSELFTEST, DEV_E1000_A, NULL };
-	FILE *out;
+	FILE *out = NULL;
+	bool racing;
 	pid_t pid;
-	int in, rc;
+	int rc;
 
-	pid = _proc_spawn(argv, &in, &out);
-	REQUIRE(pid > 0, "spawn %s: %s", KSELFTEST, strerror(-pid));
-	close(in);
-	rc = _pci_driver_wait(DEV_E1000_A, "vfio-pci", WAIT_MS);
-	if (!rc)
-		usleep(500 * 1000);	/* into a test, a container holding */
-	kill(pid, SIGINT);
+	pid = _spawn_group(argv, &out);
+	REQUIRE(pid > 0 && out, "spawn %s: %s", KSELFTEST, strerror(-pid));
+	/*
+	 * Into its longest test, whose 20 rounds keep the group held or its
+	 * devices off e1000 for seconds.
+	 */
+	racing = proc_relay(out, "kselftest", RACE_RUN);
+	if (racing)
+		usleep(1000 * 1000);
+	rc = _pci_driver_wait(DEV_E1000_A, "e1000", 0);
+	/* Ctrl-C: the harness, the running test and its helpers */
+	kill(-pid, SIGINT);
 	proc_relay(out, "kselftest", NULL);
 	fclose(out);
-	REQUIRE(!rc, "%s never moved %s to vfio-pci: %s", KSELFTEST,
-		DEV_E1000_A, strerror(-rc));
+	REQUIRE(racing, "%s ended before set_container_race", KSELFTEST);
+	REQUIRE(rc, "%s was on e1000 when the kselftest was stopped",
+		DEV_E1000_A);
 	rc = _proc_wait(pid);
 	REQUIRE(rc == 128 + SIGINT, "%s: exit status %d, expected %d (SIGINT)",
 		KSELFTEST, rc, 128 + SIGINT);
 	/* Back where it found them, before our teardown looks */
 	pci_expect_driver(DEV_E1000_A, "e1000");
 	pci_expect_driver(DEV_E1000_B, "e1000");
+}
+
+TEST_F(ownership, kselftest_spares_busy_device)
+{
+	char *const argv[] = { KSELFTEST, DEV_E1000_A, NULL };
+	char name[IFNAMSIZ], line[256];
+	bool said = false;
+	FILE *out;
+	pid_t pid;
+	int in, s, rc;
+
+	/* DEV_E1000_B's interface up: a device the kselftest must not touch */
+	pci_netdev(DEV_E1000_B, name);
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	REQUIRE(s >= 0, "socket: %s", strerror(errno));
+	rc = _ifreq(s, SIOCSIFFLAGS, name, NULL);
+	close(s);
+	REQUIRE(!rc, "%s up: %s", name, strerror(-rc));
+
+	pid = _proc_spawn(argv, &in, &out);
+	REQUIRE(pid > 0, "spawn %s: %s", KSELFTEST, strerror(-pid));
+	close(in);
+	while (fgets(line, sizeof(line), out)) {
+		fprintf(stderr, "#   kselftest: %s", line);
+		said |= !strncmp(line, "1..0 # SKIP ", 12) &&
+			strstr(line, "is up");
+	}
+	fclose(out);
+	rc = _proc_wait(pid);
+	REQUIRE(rc == 4, "%s: exit status %d, expected 4 (KSFT_SKIP)",
+		KSELFTEST, rc);
+	REQUIRE(said, "%s: no '1..0 # SKIP' line naming the interface up",
+		KSELFTEST);
+	pci_expect_driver(DEV_E1000_A, "e1000");
+	pci_expect_driver(DEV_E1000_B, "e1000");
+	/* The teardown binds e1000 again, to an interface down */
+	pci_unbind("e1000", DEV_E1000_B);
+}
+
+/*
+ * On a group of one device (the e1000e alone) the kselftest runs what it
+ * can and skips the five tests that need a second device: unbinding the
+ * last VFIO device of a group it holds would wait for itself.
+ */
+TEST_F_TIMEOUT(ownership, kselftest_single_device_group, 300)
+{
+	char *const argv[] = { KSELFTEST, DEV_E1000E, NULL };
+	char line[256];
+	int in, rc, skips = 0, passes = 0;
+	FILE *out;
+	pid_t pid;
+
+	pid = _proc_spawn(argv, &in, &out);
+	REQUIRE(pid > 0, "spawn %s: %s", KSELFTEST, strerror(-pid));
+	close(in);
+	while (fgets(line, sizeof(line), out)) {
+		fprintf(stderr, "#   kselftest: %s", line);
+		if (strncmp(line, "ok ", 3))
+			continue;
+		if (strstr(line, "# SKIP"))
+			skips++;
+		else
+			passes++;
+	}
+	fclose(out);
+	rc = _proc_wait(pid);
+	REQUIRE(rc == 0, "%s: exit status %d", KSELFTEST, rc);
+	REQUIRE(skips == 5 && passes == 5,
+		"%d passed and %d skipped, expected 5 and 5", passes, skips);
+	pci_expect_driver(DEV_E1000E, "e1000e");
 }
 
 TEST_HARNESS_MAIN

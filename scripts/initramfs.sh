@@ -86,7 +86,7 @@ fi
 
 say "[3/3] $OUTFILE"
 {
-	for d in /dev /proc /sys /tmp /bin /sbin /tests; do
+	for d in /dev /proc /sys /tmp /bin /sbin /tests /etc; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "nod /dev/console 0600 0 0 c 5 1"
@@ -105,6 +105,7 @@ say "[3/3] $OUTFILE"
 		[ -z "$t" ] || echo "file /tests/$t $GUEST/$t 0755 0 0"
 	done <"$GUEST/extra-tests.list"
 	echo "file /tests/list $GUEST/tests.list 0644 0 0"
+	echo "file /etc/kselftest.env $GUEST/kselftest.env 0644 0 0"
 } >"$LIST"
 mkdir -p "$(dirname -- "$OUTFILE")"
 "$GEN" -t 0 "$LIST" >"$OUTFILE.tmp" || die "gen_init_cpio $LIST failed"

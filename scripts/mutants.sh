@@ -15,14 +15,16 @@
 # are listed as knock-on failures. The kernel is left built from the
 # mutated tree: the next guest build rebuilds it (incrementally).
 #
-# Inputs (env): MUTANTS (names, default all in mutants/), KSRC.
+# Inputs (env): MUTANTS (names, default all in mutants/), KSRC, JUDGE=1
+#   (judge the logs an earlier run left, build and boot nothing).
 # Exit: 0 every mutant caught, 1 a mutant escaped, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: MUTANTS='name ...')"; exit 2; }
+JUDGE=${JUDGE:-0}
 [ -d "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
-[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
+[ "$JUDGE" = 1 ] || [ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
 	die "$KSRC has uncommitted changes: a mutant must apply to the series as it is"
 MUTANTS=${MUTANTS:-$(for f in "$TOP"/mutants/*.patch; do basename "$f" .patch; done)}
 for m in $MUTANTS; do
@@ -41,18 +43,24 @@ for m in $MUTANTS; do
 	patch=$TOP/mutants/$m.patch
 	log=$OUT/logs/mutant-$m.log
 	say "[$n/$total] $m: $(sed -n 1p "$patch")"
-	git -C "$KSRC" apply "$patch" || die "mutants/$m.patch does not apply to $KSRC"
-	applied=$patch
-	rc=0
-	ARCH=x86_64 VERDICT=0 LOG="$log" "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
-	git -C "$KSRC" apply -R "$patch"
-	applied=
-	[ "$rc" = 0 ] || { tail -20 "$OUT/logs/mutant-$m.out"; die "$m: the guest did not build or boot (exit $rc)"; }
+	if [ "$JUDGE" = 1 ]; then
+		[ -f "$log" ] || die "JUDGE=1: no ${log#"$TOP"/} to judge"
+	else
+		git -C "$KSRC" apply "$patch" || die "mutants/$m.patch does not apply to $KSRC"
+		applied=$patch
+		rc=0
+		ARCH=x86_64 VERDICT=0 LOG="$log" "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
+		git -C "$KSRC" apply -R "$patch"
+		applied=
+		[ "$rc" = 0 ] || { tail -20 "$OUT/logs/mutant-$m.out"; die "$m: the guest did not build or boot (exit $rc)"; }
+	fi
 	# Nested results that failed, and the test the kernel died in (a RUN
 	# line without a result when the log ends without the sentinel).
-	failed=$(sed -n 's/^    not ok [0-9]* \([^ #]*\).*/\1/p' "$log" | sort -u)
-	if ! grep -q '^# linux-dma-ownership: guest suite done' "$log"; then
-		died=$(sed -n 's/^    #  RUN  *\([^ ]*\) \.\.\..*/\1/p' "$log" | tail -1)
+	# The console ends its lines with CR LF.
+	tr -d '\r' <"$log" >"$log.txt"
+	failed=$(sed -n 's/^    not ok [0-9]* \([^ #]*\).*/\1/p' "$log.txt" | sort -u)
+	if ! grep -q '^# linux-dma-ownership: guest suite done' "$log.txt"; then
+		died=$(sed -n 's/^    #  RUN  *\([^ ]*\) \.\.\..*/\1/p' "$log.txt" | tail -1)
 		failed="$failed $died"
 	fi
 	missed=
