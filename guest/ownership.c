@@ -301,52 +301,41 @@ TEST_F(ownership, hotadd_into_held_group)
 
 #define KSELFTEST	"/tests/vfio_dma_ownership_test"
 
-/* Wait up to @ms for @bdf to be bound to @drv. */
-static int _pci_driver_wait(const char *bdf, const char *drv, int ms)
-{
-	char cur[DRV_NAME_LEN];
-	int rc;
-
-	for (;;) {
-		rc = _pci_driver(bdf, cur, sizeof(cur));
-		if (rc || !strcmp(cur, drv))
-			return rc;
-		if (ms <= 0)
-			return -ETIMEDOUT;
-		usleep(50 * 1000);
-		ms -= 50;
-	}
-}
+/* What a run of the kselftest printed: its KTAP results, counted. */
+struct ksft_run {
+	int passes;
+	int skips;
+	char skip_all[256];	/* its "1..0 # SKIP" line, or "" */
+};
 
 /*
- * Run @argv[0] in a process group of its own, stdout and stderr into *@out:
- * a kill() of the group then reaches it and every process it forked, as
- * Ctrl-C on a terminal does. Returns its pid, or -errno.
+ * Run the kselftest on @bdf to its end, its output relayed; @r gets its
+ * results. Returns its exit status (see _proc_wait()), or -errno.
  */
-static pid_t _spawn_group(char *const argv[], FILE **out)
+static int _kselftest_run(const char *bdf, struct ksft_run *r)
 {
-	int pout[2];
+	char *const argv[] = { KSELFTEST, (char *)bdf, NULL };
+	char line[256];
+	FILE *out;
 	pid_t pid;
+	int in;
 
-	if (pipe2(pout, O_CLOEXEC))
-		return -errno;
-	pid = fork();
-	if (pid < 0) {
-		close(pout[0]);
-		close(pout[1]);
-		return -errno;
+	memset(r, 0, sizeof(*r));
+	pid = _proc_spawn(argv, &in, &out);
+	if (pid < 0)
+		return pid;
+	close(in);
+	while (fgets(line, sizeof(line), out)) {
+		fprintf(stderr, "#   kselftest: %s", line);
+		if (!strncmp(line, "1..0 # SKIP ", 12))
+			snprintf(r->skip_all, sizeof(r->skip_all), "%s", line);
+		else if (!strncmp(line, "ok ", 3) && strstr(line, "# SKIP"))
+			r->skips++;
+		else if (!strncmp(line, "ok ", 3))
+			r->passes++;
 	}
-	if (!pid) {
-		setpgid(0, 0);
-		dup2(pout[1], STDOUT_FILENO);
-		dup2(pout[1], STDERR_FILENO);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	setpgid(pid, pid);	/* whichever of the two comes first */
-	close(pout[1]);
-	*out = fdopen(pout[0], "r");
-	return pid;
+	fclose(out);
+	return _proc_wait(pid);
 }
 
 #define RACE_RUN	"#  RUN           ownership.set_container_race ..."
@@ -355,12 +344,13 @@ TEST_F_TIMEOUT(ownership, kselftest_sigint_restores_drivers, 300)
 {
 	char *const argv[] = { KSELFTEST, DEV_E1000_A, NULL };
 	bool racing, on_a, on_b;
-	FILE *out = NULL;
-	int rc, status;
+	int in, rc, status;
+	FILE *out;
 	pid_t pid;
 
-	pid = _spawn_group(argv, &out);
-	REQUIRE(pid > 0 && out, "spawn %s: %s", KSELFTEST, strerror(-pid));
+	pid = _proc_spawn_group(argv, &in, &out);
+	REQUIRE(pid > 0, "spawn %s: %s", KSELFTEST, strerror(-pid));
+	close(in);
 	/*
 	 * Into its longest test, whose 20 rounds keep the group held or its
 	 * devices off e1000 for seconds.
@@ -391,12 +381,9 @@ TEST_F_TIMEOUT(ownership, kselftest_sigint_restores_drivers, 300)
 
 TEST_F(ownership, kselftest_spares_busy_device)
 {
-	char *const argv[] = { KSELFTEST, DEV_E1000_A, NULL };
-	char name[IFNAMSIZ], line[256];
-	bool said = false;
-	FILE *out;
-	pid_t pid;
-	int in, s, rc;
+	char name[IFNAMSIZ];
+	struct ksft_run r;
+	int s, rc;
 
 	/* DEV_E1000_B's interface up: a device the kselftest must not touch */
 	pci_netdev(DEV_E1000_B, name);
@@ -406,19 +393,11 @@ TEST_F(ownership, kselftest_spares_busy_device)
 	close(s);
 	REQUIRE(!rc, "%s up: %s", name, strerror(-rc));
 
-	pid = _proc_spawn(argv, &in, &out);
-	REQUIRE(pid > 0, "spawn %s: %s", KSELFTEST, strerror(-pid));
-	close(in);
-	while (fgets(line, sizeof(line), out)) {
-		fprintf(stderr, "#   kselftest: %s", line);
-		said |= !strncmp(line, "1..0 # SKIP ", 12) &&
-			strstr(line, "is up");
-	}
-	fclose(out);
-	rc = _proc_wait(pid);
+	rc = _kselftest_run(DEV_E1000_A, &r);
 	REQUIRE(rc == 4, "%s: exit status %d, expected 4 (KSFT_SKIP)",
 		KSELFTEST, rc);
-	REQUIRE(said, "%s: no '1..0 # SKIP' line naming the interface up",
+	REQUIRE(strstr(r.skip_all, "is up"),
+		"%s: no '1..0 # SKIP' line naming the interface up",
 		KSELFTEST);
 	pci_expect_driver(DEV_E1000_A, "e1000");
 	pci_expect_driver(DEV_E1000_B, "e1000");
@@ -433,29 +412,13 @@ TEST_F(ownership, kselftest_spares_busy_device)
  */
 TEST_F_TIMEOUT(ownership, kselftest_single_device_group, 300)
 {
-	char *const argv[] = { KSELFTEST, DEV_E1000E, NULL };
-	char line[256];
-	int in, rc, skips = 0, passes = 0;
-	FILE *out;
-	pid_t pid;
+	struct ksft_run r;
+	int rc;
 
-	pid = _proc_spawn(argv, &in, &out);
-	REQUIRE(pid > 0, "spawn %s: %s", KSELFTEST, strerror(-pid));
-	close(in);
-	while (fgets(line, sizeof(line), out)) {
-		fprintf(stderr, "#   kselftest: %s", line);
-		if (strncmp(line, "ok ", 3))
-			continue;
-		if (strstr(line, "# SKIP"))
-			skips++;
-		else
-			passes++;
-	}
-	fclose(out);
-	rc = _proc_wait(pid);
+	rc = _kselftest_run(DEV_E1000E, &r);
 	REQUIRE(rc == 0, "%s: exit status %d", KSELFTEST, rc);
-	REQUIRE(skips == 5 && passes == 5,
-		"%d passed and %d skipped, expected 5 and 5", passes, skips);
+	REQUIRE(r.skips == 5 && r.passes == 5,
+		"%d passed and %d skipped, expected 5 and 5", r.passes, r.skips);
 	pci_expect_driver(DEV_E1000E, "e1000e");
 }
 

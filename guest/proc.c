@@ -11,7 +11,7 @@
 
 #include "proc.h"
 
-pid_t _proc_spawn(char *const argv[], int *in, FILE **out)
+static pid_t spawn(char *const argv[], int *in, FILE **out, bool own_group)
 {
 	int pin[2], pout[2];
 	pid_t pid;
@@ -31,11 +31,15 @@ pid_t _proc_spawn(char *const argv[], int *in, FILE **out)
 		goto close_in;
 	}
 	if (!pid) {
+		if (own_group)
+			setpgid(0, 0);
 		dup2(pin[0], STDIN_FILENO);
 		dup2(pout[1], STDOUT_FILENO);
 		execv(argv[0], argv);
 		_exit(127);
 	}
+	if (own_group)
+		setpgid(pid, pid);	/* whichever of the two comes first */
 	close(pin[0]);
 	close(pout[1]);
 	*in = pin[1];
@@ -46,6 +50,16 @@ close_in:
 	close(pin[0]);
 	close(pin[1]);
 	return pid;
+}
+
+pid_t _proc_spawn(char *const argv[], int *in, FILE **out)
+{
+	return spawn(argv, in, out, false);
+}
+
+pid_t _proc_spawn_group(char *const argv[], int *in, FILE **out)
+{
+	return spawn(argv, in, out, true);
 }
 
 bool proc_relay(FILE *out, const char *prefix, const char *until)

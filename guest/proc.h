@@ -19,6 +19,13 @@
 pid_t _proc_spawn(char *const argv[], int *in, FILE **out);
 
 /*
+ * _proc_spawn() into a process group of its own: a kill() of the group
+ * then reaches it and every process it forks, as Ctrl-C on a terminal
+ * reaches a foreground job.
+ */
+pid_t _proc_spawn_group(char *const argv[], int *in, FILE **out);
+
+/*
  * Copy @out's lines to stderr, each as "#   <prefix>: <line>", until one
  * equals @until (to the end of file if NULL). True if @until was seen (or
  * @until is NULL). stderr, as TH_LOG: the harness ends a test with _exit(),

@@ -395,6 +395,22 @@ int _path_wait(const char *path, int ms)
 	return rc < 0 ? rc : 0;
 }
 
+/* 1 if @bdf is bound to @drv, 0 if not, -errno on another error. */
+static int driver_is(const char *bdf, const char *drv)
+{
+	char cur[DRV_NAME_LEN];
+	int rc = _pci_driver(bdf, cur, sizeof(cur));
+
+	return rc ? rc : !strcmp(cur, drv);
+}
+
+int _pci_driver_wait(const char *bdf, const char *drv, int ms)
+{
+	int rc = poll_ms(driver_is, bdf, drv, ms);
+
+	return rc < 0 ? rc : 0;
+}
+
 int _pci_children_wait(const char *bdf, const char *prefix, int ms)
 {
 	return poll_ms(_pci_children, bdf, prefix, ms);

@@ -83,6 +83,9 @@ int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val);
 /* How many children of PCI device @bdf have a name starting with @prefix. */
 int _pci_children(const char *bdf, const char *prefix);
 
+/* Wait up to @ms for @bdf to be bound to @drv (-ETIMEDOUT if it is not). */
+int _pci_driver_wait(const char *bdf, const char *drv, int ms);
+
 /* Wait up to @ms for a child of @bdf named @prefix*; their count, or -ETIMEDOUT. */
 int _pci_children_wait(const char *bdf, const char *prefix, int ms);
 

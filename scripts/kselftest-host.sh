@@ -33,29 +33,27 @@ make -s -C "$DIR" OUTPUT="$O" >"$O/build.log" 2>&1 || {
 BIN=$O/vfio_dma_ownership_test
 [ -x "$BIN" ] || die "make built no $BIN"
 
-rc=0
-env -u VFIO_SELFTESTS_BDF "$BIN" >"$O/run.log" 2>&1 </dev/null || rc=$?
-sed 's/^/    /' "$O/run.log"
-if [ "$rc" -ne 4 ]; then
-	say "FAIL: exit status $rc, expected 4 (KSFT_SKIP) with no device named"
-	exit 1
-fi
-if ! grep -q '^1\.\.0 # SKIP .' "$O/run.log"; then
-	say "FAIL: no '1..0 # SKIP <reason>' line"
-	exit 1
-fi
-say "ok: skipped cleanly (exit 4): $(sed -n 's/^1\.\.0 # SKIP //p' "$O/run.log")"
+# expect_skip NAME PATTERN [VAR=value ...]: run it with the environment
+# given, no device named otherwise; it must exit 4 with a "1..0 # SKIP"
+# line matching PATTERN (grep). Output in $O/run-NAME.log.
+expect_skip() {
+	_name=$1 _pat=$2
+	shift 2
+	_rc=0
+	env -u VFIO_SELFTESTS_BDF "$@" "$BIN" >"$O/run-$_name.log" 2>&1 </dev/null || _rc=$?
+	sed 's/^/    /' "$O/run-$_name.log"
+	if [ "$_rc" -ne 4 ] || ! grep -q "^1\.\.0 # SKIP $_pat" "$O/run-$_name.log"; then
+		say "FAIL: $_name: exit status $_rc and no '1..0 # SKIP $_pat' line, expected exit 4 (KSFT_SKIP) and that line"
+		exit 1
+	fi
+	say "ok: $_name: skipped cleanly (exit 4): $(sed -n 's/^1\.\.0 # SKIP //p' "$O/run-$_name.log")"
+}
+
+expect_skip no-device '.'
 
 # With a device named, where no IOMMU groups devices (this machine): it
 # must find that out and skip, before it touches anything.
 dev=$(find /sys/bus/pci/devices -mindepth 1 -maxdepth 1 -printf "%f\n" 2>/dev/null | sort | head -n 1)
 if [ -n "$dev" ] && [ -z "$(ls -A /sys/kernel/iommu_groups 2>/dev/null)" ]; then
-	rc=0
-	VFIO_SELFTESTS_BDF=$dev "$BIN" >"$O/run-dev.log" 2>&1 </dev/null || rc=$?
-	sed 's/^/    /' "$O/run-dev.log"
-	if [ "$rc" -ne 4 ] || ! grep -q '^1\.\.0 # SKIP .*no IOMMU group' "$O/run-dev.log"; then
-		say "FAIL: with $dev named on a host without IOMMU groups: exit status $rc, expected 4 and a SKIP for no IOMMU group"
-		exit 1
-	fi
-	say "ok: $dev named, no IOMMU here: skipped cleanly (exit 4)"
+	expect_skip "$dev" '.*no IOMMU group' VFIO_SELFTESTS_BDF="$dev"
 fi

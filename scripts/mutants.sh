@@ -32,6 +32,12 @@ for m in $MUTANTS; do
 	grep -q '^Expect-fail: .' "$TOP/mutants/$m.patch" || die "mutants/$m.patch has no 'Expect-fail:' line"
 done
 
+# in_list WORD LIST: whether WORD is one of the words of LIST.
+in_list() {
+	# shellcheck disable=SC2086 # split into its words (test names)
+	printf '%s\n' $2 | grep -qxF -- "$1"
+}
+
 applied=
 cleanup() { [ -z "$applied" ] || git -C "$KSRC" apply -R "$applied" || true; }
 trap cleanup EXIT
@@ -42,6 +48,7 @@ for m in $MUTANTS; do
 	n=$((n + 1))
 	patch=$TOP/mutants/$m.patch
 	log=$OUT/logs/mutant-$m.log
+	expect=$(sed -n 's/^Expect-fail: //p' "$patch")
 	say "[$n/$total] $m: $(sed -n 1p "$patch")"
 	if [ "$JUDGE" = 1 ]; then
 		[ -f "$log" ] || die "JUDGE=1: no ${log#"$TOP"/} to judge"
@@ -64,19 +71,18 @@ for m in $MUTANTS; do
 		failed="$failed $died"
 	fi
 	missed=
-	# shellcheck disable=SC2013 # the line is a list of words
-	for t in $(sed -n 's/^Expect-fail: //p' "$patch"); do
-		echo " $failed " | tr '\n' ' ' | grep -q " $t " || missed="$missed $t"
+	for t in $expect; do
+		in_list "$t" "$failed" || missed="$missed $t"
 	done
 	others=
 	for t in $failed; do
-		sed -n 's/^Expect-fail: //p' "$patch" | tr ' ' '\n' | grep -qxF "$t" || others="$others $t"
+		in_list "$t" "$expect" || others="$others $t"
 	done
 	if [ -n "$missed" ]; then
 		escaped=$((escaped + 1))
 		say "[$n/$total] $m: ESCAPED: passed:$missed (log ${log#"$TOP"/})"
 	else
-		say "[$n/$total] $m: caught: $(sed -n 's/^Expect-fail: //p' "$patch" | wc -w) tests failed as expected${others:+; knock-on failures:$others}"
+		say "[$n/$total] $m: caught: $(echo "$expect" | wc -w) tests failed as expected${others:+; knock-on failures:$others}"
 	fi
 done
 [ "$escaped" = 0 ] || { say "$escaped of $total mutants escaped"; exit 1; }

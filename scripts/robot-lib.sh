@@ -100,3 +100,10 @@ robot_errors() {
 	grep -E ': (fatal )?error:|\.o\] Error [0-9]|No rule to make target .*needed by' "$1" |
 		head -30
 }
+
+# series_c_files REV: the kernel's .c files the series touches up to REV
+# (added or modified, not deleted). tools/ is user space (the kselftest):
+# kselftest-host and the guests build it.
+series_c_files() {
+	git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..$1" -- '*.c' ':(exclude)tools/'
+}

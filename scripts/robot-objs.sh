@@ -51,10 +51,7 @@ if [ "$n" = 0 ]; then
 	echo "robot-objs: ok: the series is empty, nothing to build"
 	exit 0
 fi
-# The .c files of the kernel the whole series touches (added or modified,
-# not deleted). tools/ is user space (the kselftest): kselftest-host and the
-# guests build it.
-files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..HEAD" -- '*.c' ':(exclude)tools/')
+files=$(series_c_files HEAD)
 
 # Which patches: all, ONLY or RANGE.
 sel=

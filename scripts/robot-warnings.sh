@@ -34,8 +34,7 @@ git -C "$KSRC" rev-parse -q --verify "$BASE_TAG^{commit}" >/dev/null ||
 need_deps
 
 head=$(git -C "$KSRC" rev-parse HEAD)
-# The kernel's .c files; tools/ is user space (kselftest-host builds it).
-files=$(git -C "$KSRC" diff --name-only --diff-filter=AM "$BASE_TAG..$head" -- '*.c' ':(exclude)tools/')
+files=$(series_c_files "$head")
 if [ -z "$files" ]; then
 	echo "robot-warnings: ok: the series touches no .c file"
 	exit 0
