@@ -1,12 +1,13 @@
 # linux-dma-ownership: an IOMMU DMA-ownership patch series for Linux 5.10 LTS
 # and its proof. Recipes call scripts/; the logic lives there.
 #
-# Variables: ARCH=x86_64|arm64  BASE=1 (unpatched base)  TESTS=a,b (guest
-# programs)  KSRC=dir (kernel tree)  KERNEL_TARBALL=file  FORCE=1  STEPS=...
+# Variables: ARCH=x86_64|arm64  IOMMU=intel|amd (x86_64), smmuv3|virtio
+# (arm64)  BASE=1 (unpatched base)  TESTS=a,b (guest programs)  KSRC=dir
+# (kernel tree)  KERNEL_TARBALL=file  FORCE=1  STEPS=...
 include base.mk
 
 S := scripts
-export ARCH BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH
+export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc kselftest-host mutants checkpatch each-patch kunit guest \
 	harness-test demo check fresh robot-objs robot-warnings config-corners clean distclean
@@ -25,13 +26,15 @@ help:
 	@echo '  make mbox          send the series into one mbox; b4 am and git am it, = branch'
 	@echo '  make kernel-doc    no new kernel-doc warning in the touched files, exports documented'
 	@echo '  make kselftest-host  the kselftest of the series, built by its Makefile, run here: must SKIP'
-	@echo '  make mutants       boot the x86_64 guest once per mutants/*.patch: the tests it names must fail (~4 min each)'
+	@echo '  make mutants       boot the x86_64 guest once per mutants/*.patch: the tests it names must fail (~3 min each)'
 	@echo '  make checkpatch    checkpatch --strict on every patch'
 	@echo '  make each-patch    build every patch on its own (x86_64 guest vmlinux, KUnit suites),'
 	@echo '                     record them in each-patch.verified [EACH=changed: only new trees]'
 	@echo '  make kunit         KUnit suites on UML (tools/testing/kunit/kunit.py)'
-	@echo '  make guest ARCH=x86_64|arm64 [BASE=1] [TESTS=a,b]'
-	@echo '                     build and boot a QEMU guest, run the guest tests'
+	@echo '  make guest ARCH=x86_64|arm64 [IOMMU=...] [BASE=1] [TESTS=a,b]'
+	@echo '                     build and boot a QEMU guest, run the guest tests;'
+	@echo '                     IOMMU=intel (default) or amd on x86_64, smmuv3'
+	@echo '                     (default) or virtio on arm64'
 	@echo '  make harness-test  tests of the harness itself (log verdict fixtures)'
 	@echo '  make fresh         deps.list and the harness on a minimal bookworm root (mmdebstrap)'
 	@echo '  make robot-objs    every touched .c file at every patch, x86_64 + arm64 allmodconfig'

@@ -36,6 +36,12 @@
  * driver of QEMU's virtio-mmio transports, one of which carries the
  * virtio-rng-device scripts/guest.sh adds (guest/rebind.c finds which).
  */
+/*
+ * arm64 with IOMMU=virtio only: QEMU's virtio-iommu-pci, at 00:01.0; 5.10's
+ * virtio-iommu names its IOMMU device after it (virtio_bus_name()).
+ */
+#define DEV_VIRTIO_IOMMU	"0000:00:01.0"
+
 #define DEV_AMBA_RTC	"9010000.pl031"
 #define DEV_AMBA_GPIO	"9030000.pl061"
 #define DRV_PLATFORM	"virtio-mmio"

@@ -24,7 +24,10 @@ static const char *const report_marks[] = {
 	"Internal error:", "general protection fault",
 	/* arm-smmu-v3: a fault event, lost events, a stuck command queue */
 	"EVTQ overflow", "CMD_SYNC timeout", "unexpected global error",
-	"DMAR: DRHD: handling fault",
+	/* intel-iommu, amd_iommu (any event: IO_PAGE_FAULT, a bad DTE...) */
+	"DMAR: DRHD: handling fault", "Event logged [",
+	/* virtio-iommu: a fault the device reports */
+	"fault from EP",
 };
 static const char *const frame_marks[] = {
 	"[ cut here ]", "Call trace:", "Call Trace:",

@@ -4,7 +4,8 @@
  *
  * Proves the ground the ownership tests stand on: the devices of devices.h
  * are there with their drivers, the IOMMU groups have the expected shape
- * (on x86_64 also the root port's), every device survives unbind + bind, and the e1000e can go to vfio-pci,
+ * (on x86_64 also the root port's) behind the IOMMU QEMU was given, every
+ * device survives unbind + bind, and the e1000e can go to vfio-pci,
  * be used through VFIO (library and vfio-client) and come back.
  * Every test leaves the devices bound as at boot (see the teardowns).
  */
@@ -99,6 +100,56 @@ TEST_F(pci_dev, unbind_bind)
 			"%s: group %d member %d is %s, expected %s",	\
 			bdf, __g, __i, __m[__i], (want)[__i]);		\
 } while (0)
+
+/*
+ * The devices are behind the IOMMU QEMU was given: scripts/guest.sh puts
+ * dmaown.iommu=<IOMMU> on the command line, and the e1000e's iommu link
+ * must name an IOMMU of that driver (intel-iommu: dmar<N>, amd_iommu:
+ * ivhd<N>, arm-smmu-v3: smmu3.<address>, virtio-iommu: the virtio-iommu-pci
+ * device). A run meant for one IOMMU driver never passes on another.
+ */
+TEST(iommu_is_the_one_given)
+{
+	static const struct {
+		const char *iommu, *name;
+	} names[] = {
+		{ "intel", "dmar" }, { "amd", "ivhd" }, { "smmuv3", "smmu3." },
+#ifdef DEV_VIRTIO_IOMMU
+		{ "virtio", DEV_VIRTIO_IOMMU },
+#endif
+	};
+	char cmdline[4096], link[256], *arg, *end, *name;
+	const char *want = NULL;
+	ssize_t n;
+	size_t i;
+	FILE *f;
+
+	f = fopen("/proc/cmdline", "r");
+	REQUIRE(f, "/proc/cmdline: %s", strerror(errno));
+	arg = fgets(cmdline, sizeof(cmdline), f);
+	fclose(f);
+	REQUIRE(arg, "/proc/cmdline: empty");
+	arg = strstr(cmdline, "dmaown.iommu=");
+	if (!arg)
+		SKIP(return, "no dmaown.iommu= on the kernel command line");
+	arg += strlen("dmaown.iommu=");
+	end = arg + strcspn(arg, " \n");
+	*end = '\0';
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(arg, names[i].iommu))
+			want = names[i].name;
+	REQUIRE(want, "dmaown.iommu=%s: no such IOMMU in this guest", arg);
+	n = readlink("/sys/bus/pci/devices/" DEV_E1000E "/iommu", link,
+		     sizeof(link) - 1);
+	REQUIRE(n > 0, "%s: no iommu link: %s", DEV_E1000E, strerror(errno));
+	link[n] = '\0';
+	name = strrchr(link, '/');
+	name = name ? name + 1 : link;
+	REQUIRE(!strncmp(name, want, strlen(want)),
+		"%s: behind IOMMU %s, expected %s* (dmaown.iommu=%s)",
+		DEV_E1000E, name, want, arg);
+	TH_LOG("%s: behind %s (dmaown.iommu=%s)", DEV_E1000E, name, arg);
+}
 
 /* A device on the root bus behind the IOMMU is alone in its group. */
 TEST(group_e1000e_alone)

@@ -39,7 +39,7 @@ stop_jobs() {
 trap 'stop_jobs; exit 130' INT TERM
 
 S=$TOP/scripts
-ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host guest-arm64 guest-x86_64 guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
+ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host guest-arm64 guest-arm64-virtio guest-x86_64 guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
 PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
@@ -71,6 +71,9 @@ step_cmd() {
 	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=build $NICE "$S/guest.sh" ;;
 	guest-base-x86_64) ARCH=x86_64 BASE=1 STAGE=build $NICE "$S/guest.sh" ;;
 	guest-arm64) ARCH=arm64 BASE=0 STAGE=build $NICE "$S/guest.sh" ;;
+	# The other IOMMU of each architecture boots the kernel and initramfs
+	# its default IOMMU's step built: nothing to build.
+	guest-x86_64-amd | guest-arm64-virtio) ;;
 	esac
 }
 
@@ -79,6 +82,8 @@ boot_cmd() {
 	case "$1" in
 	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=boot "$S/guest.sh" ;;
 	guest-arm64) ARCH=arm64 BASE=0 STAGE=boot "$S/guest.sh" ;;
+	guest-x86_64-amd) ARCH=x86_64 IOMMU=amd BASE=0 STAGE=boot "$S/guest.sh" ;;
+	guest-arm64-virtio) ARCH=arm64 IOMMU=virtio BASE=0 STAGE=boot "$S/guest.sh" ;;
 	guest-base-x86_64)
 		# The unpatched base runs the whole guest suite and must die where
 		# the series makes the difference (ownership.bind_into_held_group),

@@ -2,9 +2,16 @@
 # scripts/guest.sh - build a guest kernel and initramfs, boot them in QEMU
 # (software emulation) with emulated IOMMUs, and judge the console log.
 #
-#   x86_64: q35,kernel-irqchip=split, -cpu max, intel-iommu,intremap=on,
-#           intel_iommu=on (VFIO gets the interrupt remapping it insists on)
-#   arm64:  virt,iommu=smmuv3,gic-version=3, cortex-a57, device tree boot
+#   x86_64: q35,kernel-irqchip=split, -cpu max, and IOMMU=
+#           intel (default): intel-iommu,intremap=on, intel_iommu=on
+#           amd:             amd-iommu,intremap=on (5.10's amd_iommu driver)
+#           (both give VFIO the interrupt remapping it insists on)
+#   arm64:  virt,gic-version=3, cortex-a57, device tree boot, and IOMMU=
+#           smmuv3 (default): virt,iommu=smmuv3
+#           virtio:           virtio-iommu-pci (5.10's virtio-iommu driver)
+#           (GICv3's ITS gives VFIO the MSI isolation it insists on)
+# One kernel per architecture serves both of its IOMMUs (STAGE=boot with
+# IOMMU=amd or virtio boots what the default IOMMU's build left).
 # Devices on both (addresses in guest/devices.h): e1000e alone in its group,
 # two e1000 sharing one group (x86_64: behind a pci-bridge, a group of three;
 # arm64: two functions of one slot, see guest/devices.h), one ahci. x86_64
@@ -14,11 +21,13 @@
 # QEMU's exit status. A guest still running at $TIMEOUT seconds is killed and
 # the run fails. The raw log stays in out/logs/.
 #
-# Inputs (env): ARCH (x86_64|arm64), BASE=1 (the unpatched base), TESTS
+# Inputs (env): ARCH (x86_64|arm64), IOMMU (above), BASE=1 (the unpatched
+#   base), TESTS
 #   (comma-separated guest programs to run, default all), TIMEOUT (seconds,
 #   default 900), BUILD_KERNEL=0 (reuse the built kernel as it is),
 #   BUILD (kernel build dir, default out/build/$ARCH or out/base/build/$ARCH),
-#   LOG (default out/logs/guest-$ARCH[-base].log), EXTRA_CONFIGS,
+#   LOG (default out/logs/guest-[base-]$ARCH[-$IOMMU].log, no -$IOMMU for
+#   the default one), EXTRA_CONFIGS,
 #   VERDICT=0 (no verdict: the caller reads the log; make demo),
 #   STAGE=build (kernel and initramfs only) | boot (boot what is built) |
 #   all (default),
@@ -29,7 +38,7 @@
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
-[ $# -eq 0 ] || { echo "usage: $0    (env: ARCH BASE TESTS TIMEOUT BUILD_KERNEL LOG EXPECT_CRASH)"; exit 2; }
+[ $# -eq 0 ] || { echo "usage: $0    (env: ARCH IOMMU BASE TESTS TIMEOUT BUILD_KERNEL LOG EXPECT_CRASH)"; exit 2; }
 
 need_deps
 ARCH=${ARCH:-x86_64}
@@ -41,19 +50,41 @@ STAGE=${STAGE:-all}
 case "$STAGE" in all | build | boot) ;; *) die "STAGE=$STAGE: expected all, build or boot" ;; esac
 [ "$STAGE" != boot ] || BUILD_KERNEL=0
 EXPECT_CRASH=${EXPECT_CRASH:-0}
+case "$ARCH" in
+x86_64) IOMMU=${IOMMU:-intel} ;;
+arm64) IOMMU=${IOMMU:-smmuv3} ;;
+*) die "ARCH=$ARCH: expected x86_64 or arm64" ;;
+esac
+case "$ARCH/$IOMMU" in
+x86_64/intel | arm64/smmuv3) isuffix= ;;
+x86_64/amd | arm64/virtio) isuffix=-$IOMMU ;;
+*) die "IOMMU=$IOMMU: expected intel or amd (x86_64), smmuv3 or virtio (arm64)" ;;
+esac
+# The kernel and its initramfs are the architecture's (suffix); the boot's
+# name and log also say which IOMMU (bsuffix).
 suffix=$([ "$BASE" = 1 ] && echo "base-$ARCH" || echo "$ARCH")
+bsuffix=$suffix$isuffix
 DEFAULT_BUILD=$OUT/build/$ARCH
 [ "$BASE" != 1 ] || DEFAULT_BUILD=$OUT/base/build/$ARCH
 BUILD=${BUILD:-$DEFAULT_BUILD}
-LOG=${LOG:-$OUT/logs/guest-$suffix.log}
+LOG=${LOG:-$OUT/logs/guest-$bsuffix.log}
 INITRD=$OUT/build/initramfs-$suffix.cpio
 
 case "$ARCH" in
 x86_64)
 	KERNEL=$BUILD/arch/x86/boot/bzImage
-	set -- qemu-system-x86_64 -machine q35,kernel-irqchip=split -cpu max \
-		-device intel-iommu,intremap=on
-	CMDLINE="console=ttyS0 intel_iommu=on"
+	set -- qemu-system-x86_64 -machine q35,kernel-irqchip=split -cpu max
+	if [ "$IOMMU" = intel ]; then
+		set -- "$@" -device intel-iommu,intremap=on
+		CMDLINE="console=ttyS0 intel_iommu=on"
+	else
+		# QEMU's amd-iommu adds a PCI function of its own, in the
+		# first free slot (00:01.0, below the fixed addresses of
+		# guest/devices.h: it is given before them). 5.10's amd_iommu
+		# driver finds it through the IVRS table, on by default.
+		set -- "$@" -device amd-iommu,intremap=on
+		CMDLINE="console=ttyS0"
+	fi
 	# Two e1000 behind a conventional PCI bridge: one group of three.
 	# A PCIe root port without ACS with an e1000e behind it: the port
 	# (bound to pcieport) and the e1000e share a group. The bridge keeps
@@ -66,8 +97,17 @@ x86_64)
 	;;
 arm64)
 	KERNEL=$BUILD/arch/arm64/boot/Image
-	set -- qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3 \
-		-cpu cortex-a57
+	if [ "$IOMMU" = smmuv3 ]; then
+		set -- qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3
+	else
+		# virtio-iommu-pci at 00:01.0 (below guest/devices.h's
+		# addresses); QEMU puts it in the device tree (iommu-map of the
+		# PCI host bridge, its own BDF left out). Given before the
+		# other devices, so their DMA goes through it.
+		set -- qemu-system-aarch64 -machine virt,gic-version=3 \
+			-device virtio-iommu-pci,addr=0x1
+	fi
+	set -- "$@" -cpu cortex-a57
 	CMDLINE="console=ttyAMA0"
 	# Two e1000 as functions of one slot: one group of two. Not behind a
 	# bridge: v5.10's SMMUv3 on a DT boot gives the bridge no group, each
@@ -79,9 +119,10 @@ arm64)
 		-device e1000,addr=0x4.1,romfile=
 		-device virtio-rng-device"
 	;;
-*) die "ARCH=$ARCH: expected x86_64 or arm64" ;;
 esac
-CMDLINE="$CMDLINE panic=-1 oops=panic${TESTS:+ dmaown.tests=$TESTS}"
+# dmaown.iommu: smoke's iommu_is_the_one_given checks the devices are
+# behind that IOMMU.
+CMDLINE="$CMDLINE dmaown.iommu=$IOMMU panic=-1 oops=panic${TESTS:+ dmaown.tests=$TESTS}"
 # The base has no DMA ownership: the kselftest would skip the binds that
 # crash it; the base run is there to show that crash.
 [ "$BASE" != 1 ] || CMDLINE="$CMDLINE dmaown.unsafe=1"
@@ -108,9 +149,9 @@ fi
 [ -f "$INITRD" ] || die "no initramfs at $INITRD (STAGE=build first)"
 
 mkdir -p "$(dirname -- "$LOG")"
-what=$suffix
-[ -z "$TESTS" ] || what="$suffix ($TESTS)"
-say "booting $what: usually $(usual "${BOOT_USUAL:-boot-$suffix}") (killed at ${TIMEOUT} s); console log: ${LOG#"$TOP"/}"
+what=$bsuffix
+[ -z "$TESTS" ] || what="$bsuffix ($TESTS)"
+say "booting $what: usually $(usual "${BOOT_USUAL:-boot-$bsuffix}") (killed at ${TIMEOUT} s); console log: ${LOG#"$TOP"/}"
 start=$(date +%s)
 rc=0
 # shellcheck disable=SC2086 # ARCH_DEVS is a list of QEMU arguments

@@ -189,6 +189,8 @@ usual() {
 	boot-x86_64) echo "about 4 min" ;;
 	boot-base-x86_64) echo "about 2 min, until the expected crash" ;;
 	boot-arm64) echo "about 4 min" ;;
+	boot-x86_64-amd) echo "about 3 min" ;;
+	boot-arm64-virtio) echo "about 6 min" ;;
 	demo-boot) echo "about 1 min" ;;
 	kunit) echo "3.5 min cold, 30 s with ccache" ;;
 	corner-vfio-m) echo "4.5 min cold (the first corner), 20 s with ccache" ;;

@@ -7,9 +7,11 @@
 # (out/linux at its HEAD, clean) whose header, before the diff, says what it
 # breaks and has one line
 #   Expect-fail: <test> <test> ...
-# naming nested KTAP results (e.g. ownership.set_container_race). For each
-# mutant: apply it to out/linux, build the x86_64 guest kernel and
-# initramfs, boot the whole suite (log out/logs/mutant-<name>.log), take
+# naming nested KTAP results (e.g. ownership.set_container_race), and may
+# have one line `Iommu: amd` (scripts/guest.sh's IOMMU, default intel) for
+# a mutation only an AMD IOMMU shows. For each mutant: apply it to
+# out/linux, build the x86_64 guest kernel and initramfs, boot the whole
+# suite under that IOMMU (log out/logs/mutant-<name>.log), take
 # the mutant out again. A mutant is caught if every test it names failed
 # (or never ran because the kernel died in it); other tests that failed
 # are listed as knock-on failures. The kernel is left built from the
@@ -23,7 +25,7 @@ set -eu
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: MUTANTS='name ...')"; exit 2; }
 JUDGE=${JUDGE:-0}
-[ -d "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
+[ -e "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
 [ "$JUDGE" = 1 ] || [ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
 	die "$KSRC has uncommitted changes: a mutant must apply to the series as it is"
 MUTANTS=${MUTANTS:-$(for f in "$TOP"/mutants/*.patch; do basename "$f" .patch; done)}
@@ -49,14 +51,15 @@ for m in $MUTANTS; do
 	patch=$TOP/mutants/$m.patch
 	log=$OUT/logs/mutant-$m.log
 	expect=$(sed -n 's/^Expect-fail: //p' "$patch")
-	say "[$n/$total] $m: $(sed -n 1p "$patch")"
+	iommu=$(sed -n 's/^Iommu: //p' "$patch")
+	say "[$n/$total] $m: $(sed -n 1p "$patch")${iommu:+ (IOMMU=$iommu)}"
 	if [ "$JUDGE" = 1 ]; then
 		[ -f "$log" ] || die "JUDGE=1: no ${log#"$TOP"/} to judge"
 	else
 		git -C "$KSRC" apply "$patch" || die "mutants/$m.patch does not apply to $KSRC"
 		applied=$patch
 		rc=0
-		ARCH=x86_64 VERDICT=0 LOG="$log" "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
+		ARCH=x86_64 IOMMU=${iommu:-intel} VERDICT=0 LOG="$log" "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
 		git -C "$KSRC" apply -R "$patch"
 		applied=
 		[ "$rc" = 0 ] || { tail -20 "$OUT/logs/mutant-$m.out"; die "$m: the guest did not build or boot (exit $rc)"; }
