@@ -24,8 +24,13 @@ static const char *const report_marks[] = {
 	"Internal error:", "general protection fault",
 	/* arm-smmu-v3: a fault event, lost events, a stuck command queue */
 	"EVTQ overflow", "CMD_SYNC timeout", "unexpected global error",
-	/* intel-iommu, amd_iommu (any event: IO_PAGE_FAULT, a bad DTE...) */
+	/*
+	 * intel-iommu; amd_iommu: any event (IO_PAGE_FAULT, a bad DTE...; QEMU
+	 * 7.2's amd-iommu has not logged one here, so never seen), a stuck
+	 * command queue, lost events
+	 */
 	"DMAR: DRHD: handling fault", "Event logged [",
+	"Completion-Wait loop timed out", "IOMMU event log overflow",
 	/* virtio-iommu: a fault the device reports */
 	"fault from EP",
 };

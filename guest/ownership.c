@@ -39,7 +39,9 @@
  *  - pcieport without driver_managed_dma: 1 (x86_64);
  *  - the series v1 (Intel's probe_finalize chose the DMA ops from the
  *    blocking domain: direct DMA): 2 on x86_64, no frame completes (and
- *    the DMAR reports faults); arm64 sets the DMA ops at each bind and
+ *    the DMAR reports faults); the same for AMD's under IOMMU=amd
+ *    (mutants/amd-probe-finalize-v1.patch: no frame completes, no event
+ *    logged by QEMU's amd-iommu); arm64 sets the DMA ops at each bind and
  *    passes there;
  *  - the kselftest without its signal handler: 3 (the devices stay on
  *    vfio-pci or driverless); without its check of interfaces (may_move()

@@ -106,7 +106,10 @@ TEST_F(pci_dev, unbind_bind)
  * dmaown.iommu=<IOMMU> on the command line, and the e1000e's iommu link
  * must name an IOMMU of that driver (intel-iommu: dmar<N>, amd_iommu:
  * ivhd<N>, arm-smmu-v3: smmu3.<address>, virtio-iommu: the virtio-iommu-pci
- * device). A run meant for one IOMMU driver never passes on another.
+ * device). A run meant for one IOMMU driver never passes on another. And
+ * their DMA is translated: the shared group's default domain is a DMA
+ * domain (not identity, as with iommu=pt), or the hot-add test's frames
+ * would prove nothing about the DMA ops.
  */
 TEST(iommu_is_the_one_given)
 {
@@ -149,6 +152,15 @@ TEST(iommu_is_the_one_given)
 		"%s: behind IOMMU %s, expected %s* (dmaown.iommu=%s)",
 		DEV_E1000E, name, want, arg);
 	TH_LOG("%s: behind %s (dmaown.iommu=%s)", DEV_E1000E, name, arg);
+	snprintf(link, sizeof(link), "/sys/kernel/iommu_groups/%d/type",
+		 pci_group(DEV_E1000_A));
+	f = fopen(link, "r");
+	REQUIRE(f, "%s: %s", link, strerror(errno));
+	arg = fgets(cmdline, sizeof(cmdline), f);
+	fclose(f);
+	REQUIRE(arg && !strcmp(arg, "DMA\n"),
+		"%s: default domain type %s, expected DMA", link,
+		arg ? arg : "unreadable");
 }
 
 /* A device on the root bus behind the IOMMU is alone in its group. */

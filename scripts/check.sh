@@ -39,6 +39,8 @@ stop_jobs() {
 trap 'stop_jobs; exit 130' INT TERM
 
 S=$TOP/scripts
+# Each guest step names its IOMMU; none comes from the caller's environment.
+unset IOMMU
 ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host guest-arm64 guest-arm64-virtio guest-x86_64 guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
 PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host"
 STEPS=${STEPS:-$ALL}
@@ -72,9 +74,24 @@ step_cmd() {
 	guest-base-x86_64) ARCH=x86_64 BASE=1 STAGE=build $NICE "$S/guest.sh" ;;
 	guest-arm64) ARCH=arm64 BASE=0 STAGE=build $NICE "$S/guest.sh" ;;
 	# The other IOMMU of each architecture boots the kernel and initramfs
-	# its default IOMMU's step built: nothing to build.
-	guest-x86_64-amd | guest-arm64-virtio) ;;
+	# its default IOMMU's step built in this run.
+	guest-x86_64-amd) built_by guest-x86_64 x86_64 ;;
+	guest-arm64-virtio) built_by guest-arm64 arm64 ;;
 	esac
+}
+
+# built_by STEP ARCH: STEP built ARCH's kernel in this run (its build
+# passed), or, if STEP is not among the steps, build it now; never boot what
+# an earlier run or a mutant left in the build directory.
+built=''
+built_by() {
+	case " $built " in *" $1 "*) return 0 ;; esac
+	case " $STEPS " in *" $1 "*)
+		echo "not booted: step $1 did not build the $2 kernel first (it failed, or comes later in STEPS)"
+		return 1
+		;;
+	esac
+	ARCH=$2 IOMMU='' BASE=0 STAGE=build $NICE "$S/guest.sh"
 }
 
 # boot_cmd STEP: the boot and verdict of a guest step (in a job).
@@ -240,7 +257,7 @@ for s in $STEPS; do
 	rc=0
 	step_cmd "$s" || rc=$?
 	case "$s" in
-	guest-*) if [ "$rc" = 0 ]; then start_boot; continue; fi ;;
+	guest-*) if [ "$rc" = 0 ]; then built="$built $s"; start_boot; continue; fi ;;
 	esac
 	result "$i" "$s" "$rc" "$(elapsed "$t") s"
 done

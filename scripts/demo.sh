@@ -34,7 +34,7 @@ for base in 1 0; do
 	echo
 	echo "=== demo: $name x86_64 guest"
 	rc=0
-	ARCH=x86_64 BASE=$base TESTS=demo TIMEOUT=$TIMEOUT LOG="$LOGS/demo-$name.log" \
+	ARCH=x86_64 IOMMU=intel BASE=$base TESTS=demo TIMEOUT=$TIMEOUT LOG="$LOGS/demo-$name.log" \
 		VERDICT=0 BOOT_USUAL=demo-boot "$TOP/scripts/guest.sh" || rc=$?
 	[ "$rc" = 0 ] || die "the $name guest could not be built or booted (exit $rc)"
 done
