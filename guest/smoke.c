@@ -158,9 +158,10 @@ TEST(iommu_is_the_one_given)
 	REQUIRE(f, "%s: %s", link, strerror(errno));
 	arg = fgets(cmdline, sizeof(cmdline), f);
 	fclose(f);
-	REQUIRE(arg && !strcmp(arg, "DMA\n"),
-		"%s: default domain type %s, expected DMA", link,
-		arg ? arg : "unreadable");
+	REQUIRE(arg, "%s: unreadable", link);
+	arg[strcspn(arg, "\n")] = '\0';
+	REQUIRE(!strcmp(arg, "DMA"), "%s: default domain type %s, expected DMA",
+		link, arg);
 }
 
 /* A device on the root bus behind the IOMMU is alone in its group. */
