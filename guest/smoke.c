@@ -121,47 +121,35 @@ TEST(iommu_is_the_one_given)
 		{ "virtio", DEV_VIRTIO_IOMMU },
 #endif
 	};
-	char cmdline[4096], link[256], *arg, *end, *name;
+	char cmdline[4096], name[256], path[64], type[32], *arg;
 	const char *want = NULL;
-	ssize_t n;
 	size_t i;
-	FILE *f;
+	int rc;
 
-	f = fopen("/proc/cmdline", "r");
-	REQUIRE(f, "/proc/cmdline: %s", strerror(errno));
-	arg = fgets(cmdline, sizeof(cmdline), f);
-	fclose(f);
-	REQUIRE(arg, "/proc/cmdline: empty");
+	rc = _path_read_line("/proc/cmdline", cmdline, sizeof(cmdline));
+	REQUIRE(!rc, "/proc/cmdline: %s", strerror(-rc));
 	arg = strstr(cmdline, "dmaown.iommu=");
 	if (!arg)
 		SKIP(return, "no dmaown.iommu= on the kernel command line");
 	arg += strlen("dmaown.iommu=");
-	end = arg + strcspn(arg, " \n");
-	*end = '\0';
+	arg[strcspn(arg, " ")] = '\0';
 	for (i = 0; i < ARRAY_SIZE(names); i++)
 		if (!strcmp(arg, names[i].iommu))
 			want = names[i].name;
 	REQUIRE(want, "dmaown.iommu=%s: no such IOMMU in this guest", arg);
-	n = readlink("/sys/bus/pci/devices/" DEV_E1000E "/iommu", link,
-		     sizeof(link) - 1);
-	REQUIRE(n > 0, "%s: no iommu link: %s", DEV_E1000E, strerror(errno));
-	link[n] = '\0';
-	name = strrchr(link, '/');
-	name = name ? name + 1 : link;
+	rc = _link_name("/sys/bus/pci/devices/" DEV_E1000E "/iommu", name,
+			sizeof(name));
+	REQUIRE(!rc, "%s: no iommu link: %s", DEV_E1000E, strerror(-rc));
 	REQUIRE(!strncmp(name, want, strlen(want)),
 		"%s: behind IOMMU %s, expected %s* (dmaown.iommu=%s)",
 		DEV_E1000E, name, want, arg);
 	TH_LOG("%s: behind %s (dmaown.iommu=%s)", DEV_E1000E, name, arg);
-	snprintf(link, sizeof(link), "/sys/kernel/iommu_groups/%d/type",
+	snprintf(path, sizeof(path), "/sys/kernel/iommu_groups/%d/type",
 		 pci_group(DEV_E1000_A));
-	f = fopen(link, "r");
-	REQUIRE(f, "%s: %s", link, strerror(errno));
-	arg = fgets(cmdline, sizeof(cmdline), f);
-	fclose(f);
-	REQUIRE(arg, "%s: unreadable", link);
-	arg[strcspn(arg, "\n")] = '\0';
-	REQUIRE(!strcmp(arg, "DMA"), "%s: default domain type %s, expected DMA",
-		link, arg);
+	rc = _path_read_line(path, type, sizeof(type));
+	REQUIRE(!rc, "%s: %s", path, strerror(-rc));
+	REQUIRE(!strcmp(type, "DMA"), "%s: default domain type %s, expected DMA",
+		path, type);
 }
 
 /* A device on the root bus behind the IOMMU is alone in its group. */

@@ -52,7 +52,7 @@ static int dev_exists(const char *bus, const char *dev)
 }
 
 /* The last path component of the symlink @path into @buf. */
-static int link_name(const char *path, char *buf, size_t len)
+int _link_name(const char *path, char *buf, size_t len)
 {
 	char target[PATH_MAX];
 	const char *base;
@@ -79,7 +79,7 @@ int _dev_driver(const char *bus, const char *dev, char *drv, size_t len)
 	if (rc)
 		return rc;
 	dev_path(path, sizeof(path), bus, dev, "driver");
-	rc = link_name(path, drv, len);
+	rc = _link_name(path, drv, len);
 	if (rc == -ENOENT) {
 		drv[0] = '\0';
 		return 0;
@@ -117,7 +117,7 @@ int _dev_group(const char *bus, const char *dev)
 	if (rc)
 		return rc;
 	dev_path(path, sizeof(path), bus, dev, "iommu_group");
-	rc = link_name(path, name, sizeof(name));
+	rc = _link_name(path, name, sizeof(name));
 	if (rc)
 		return rc;
 	errno = 0;
@@ -323,20 +323,31 @@ int _pci_netdev_wait(const char *bdf, int ms)
 	return _path_wait(path, ms);
 }
 
-int _path_read_ull(const char *path, int base, unsigned long long *val)
+int _path_read_line(const char *path, char *buf, size_t len)
 {
-	char buf[32], *end;
 	ssize_t n;
 	int fd;
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, sizeof(buf) - 1);
+	n = read(fd, buf, len - 1);
 	close(fd);
 	if (n < 0)
 		return -errno;
 	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+int _path_read_ull(const char *path, int base, unsigned long long *val)
+{
+	char buf[32], *end;
+	int rc;
+
+	rc = _path_read_line(path, buf, sizeof(buf));
+	if (rc)
+		return rc;
 	errno = 0;
 	*val = strtoull(buf, &end, base);
 	return errno || end == buf ? -EINVAL : 0;

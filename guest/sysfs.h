@@ -77,6 +77,10 @@ int _pci_netdev_wait(const char *bdf, int ms);
 
 /* Read a hex attribute such as "vendor" or "device" into @val. */
 /* The number in the file @path, in @base (strtoull()). */
+/* The first line of @path, without its newline, into @buf. */
+int _path_read_line(const char *path, char *buf, size_t len);
+/* The last path component of the symlink @path into @buf. */
+int _link_name(const char *path, char *buf, size_t len);
 int _path_read_ull(const char *path, int base, unsigned long long *val);
 int _pci_read_hex(const char *bdf, const char *attr, unsigned int *val);
 
