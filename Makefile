@@ -7,10 +7,10 @@
 include base.mk
 
 S := scripts
-export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH
+export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH BOOTS
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc kselftest-host mutants checkpatch each-patch kunit guest \
-	harness-test demo check fresh robot-objs robot-warnings config-corners clean distclean
+	harness-test demo check bench fresh robot-objs robot-warnings config-corners clean distclean
 
 help:
 	@echo 'linux-dma-ownership: IOMMU DMA ownership for Linux $(BASE_VERSION)'
@@ -18,6 +18,8 @@ help:
 	@echo '  make demo          the main job: base vs patched x86_64 guest, bind a'
 	@echo '                     kernel driver into a group a VFIO container holds'
 	@echo '  make check         every test (what CI runs)'
+	@echo '  make bench         run-time cost of the series vs the base, x86_64 guests'
+	@echo '                     without debug options, alternately [BOOTS=3] (~20 min)'
 	@echo
 	@echo '  make deps          install the Debian packages the harness needs (root)'
 	@echo '  make tree          out/linux = pinned $(BASE_TAG) + patches/ (git am)'
@@ -76,6 +78,8 @@ demo:
 	@$(S)/demo.sh
 check:
 	@$(S)/check.sh
+bench:
+	@$(S)/bench.sh
 fresh:
 	@$(S)/fresh.sh
 robot-objs:

@@ -27,7 +27,8 @@
 #   default 900), BUILD_KERNEL=0 (reuse the built kernel as it is),
 #   BUILD (kernel build dir, default out/build/$ARCH or out/base/build/$ARCH),
 #   LOG (default out/logs/guest-[base-]$ARCH[-$IOMMU].log, no -$IOMMU for
-#   the default one), EXTRA_CONFIGS,
+#   the default one), INITRD (default out/build/initramfs-[base-]$ARCH.cpio),
+#   EXTRA_CONFIGS, EXTRA_CMDLINE (more kernel parameters),
 #   VERDICT=0 (no verdict: the caller reads the log; make demo),
 #   STAGE=build (kernel and initramfs only) | boot (boot what is built) |
 #   all (default),
@@ -68,7 +69,7 @@ DEFAULT_BUILD=$OUT/build/$ARCH
 [ "$BASE" != 1 ] || DEFAULT_BUILD=$OUT/base/build/$ARCH
 BUILD=${BUILD:-$DEFAULT_BUILD}
 LOG=${LOG:-$OUT/logs/guest-$bsuffix.log}
-INITRD=$OUT/build/initramfs-$suffix.cpio
+INITRD=${INITRD:-$OUT/build/initramfs-$suffix.cpio}
 
 case "$ARCH" in
 x86_64)
@@ -126,6 +127,7 @@ CMDLINE="$CMDLINE dmaown.iommu=$IOMMU panic=-1 oops=panic${TESTS:+ dmaown.tests=
 # The base has no DMA ownership: the kselftest would skip the binds that
 # crash it; the base run is there to show that crash.
 [ "$BASE" != 1 ] || CMDLINE="$CMDLINE dmaown.unsafe=1"
+CMDLINE="$CMDLINE${EXTRA_CMDLINE:+ $EXTRA_CMDLINE}"
 
 if [ "$BUILD_KERNEL" = 1 ]; then
 	rm -f "$BUILD/.built-tree"
@@ -134,7 +136,7 @@ if [ "$BUILD_KERNEL" = 1 ]; then
 		env ARCH="$ARCH" BASE="$BASE" BUILD="$BUILD" "$TOP/scripts/kbuild.sh" || exit $?
 	# The series at a clean HEAD, the guest config: each-patch.sh then need
 	# not build the last patch again (same tree, same each_conf).
-	if [ "$BASE" != 1 ] && [ "$ARCH" = x86_64 ] && [ -z "${EXTRA_CONFIGS:-}" ] &&
+	if [ "$BASE" != 1 ] && [ "$ARCH" = x86_64 ] && [ -z "${EXTRA_CONFIGS:-}" ] && [ -z "${DEBUG:-}" ] &&
 		[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
 		echo "$(git -C "$KSRC" rev-parse 'HEAD^{tree}') $(each_conf)" >"$BUILD/.built-tree"
 	else

@@ -11,6 +11,8 @@
 # Inputs (env): ARCH (x86_64|arm64, default x86_64), BASE=1 (build the
 #   unpatched base from a worktree at the base tag), KSRC, BUILD (build dir),
 #   EXTRA_CONFIGS (more fragments), TARGETS (make targets, default the image),
+#   DEBUG=0|1 (without or with configs/guest-debug.config; default: with,
+#   but for the base),
 #   KUNIT_FRAGMENT (default configs/guest-kunit.config; empty for none).
 # Output: $BUILD/<image>, $BUILD/usr-headers/include.
 # Exit: 0 built, 2 error.
@@ -40,7 +42,7 @@ else
 fi
 mkdir -p "$BUILD"
 
-FRAGS=$(guest_frags "$ARCH" "$BASE")
+FRAGS=$(guest_frags "$ARCH" "$BASE" "${DEBUG:-}")
 # The series's KUnit suites; each-patch.sh passes the part of them that the
 # commit it builds defines. Not in the base (guest_frags in lib.sh).
 KUNIT_FRAGMENT=${KUNIT_FRAGMENT-$TOP/configs/guest-kunit.config}

@@ -154,13 +154,18 @@ kunit_fragment() {
 # Elapsed seconds since $1 (a `date +%s` value).
 elapsed() { echo $(( $(date +%s) - $1 )); }
 
-# guest_frags ARCH BASE: the config fragments of a guest kernel, in merge
-# order (kbuild.sh merges them; each-patch.sh hashes them). The unpatched
-# base (BASE=1) only has to show the crash: no debug options (KASAN and
-# lockdep double its build and its boot), no KUnit.
+# guest_frags ARCH BASE [DEBUG]: the config fragments of a guest kernel, in
+# merge order (kbuild.sh merges them; each-patch.sh hashes them). The
+# unpatched base (BASE=1) only has to show the crash: no debug options (KASAN
+# and lockdep double its build and its boot), no KUnit. DEBUG=0 or 1
+# overrides that choice (make bench builds the series without them).
 guest_frags() {
 	echo "$TOP/configs/guest-common.config $TOP/configs/guest-pci.config"
-	[ "$2" = 1 ] || echo "$TOP/configs/guest-debug.config"
+	case "${3:-}" in
+	0) ;;
+	1) echo "$TOP/configs/guest-debug.config" ;;
+	*) [ "$2" = 1 ] || echo "$TOP/configs/guest-debug.config" ;;
+	esac
 	echo "$TOP/configs/guest-$1.config"
 }
 
@@ -192,6 +197,8 @@ usual() {
 	boot-x86_64-amd) echo "about 3 min" ;;
 	boot-arm64-virtio) echo "about 6 min" ;;
 	demo-boot) echo "about 1 min" ;;
+	kbuild-bench) echo "5 min cold (the base's config with the series), under 1 min with ccache" ;;
+	boot-bench) echo "about 1 min" ;;
 	kunit) echo "3.5 min cold, 30 s with ccache" ;;
 	corner-vfio-m) echo "4.5 min cold (the first corner), 20 s with ccache" ;;
 	corner-*) echo "under 1 min cold, 20 s with ccache" ;;

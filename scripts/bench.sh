@@ -1,0 +1,188 @@
+#!/bin/sh
+# scripts/bench.sh - what the series costs at run time, against the
+# unpatched base (make bench). Not part of make check; asserts no time.
+#
+# Two x86_64 guest kernels with the same config and no debug options
+# (configs/guest-{common,pci,x86_64}.config: no KASAN, no lockdep, no
+# KUnit): the unpatched base (out/base/build/x86_64, the one make check
+# boots to its crash) and the series with bench/hook.patch (a worktree at
+# out/bench/linux, build out/bench/build/x86_64). The hook only adds, at
+# late_initcall and only when iommu.bench_dev= is given, a micro-benchmark
+# of iommu_device_use_default_domain() + iommu_device_unuse_default_domain()
+# against its group's mutex locked and unlocked (the floor) and
+# iommu_group_get() + iommu_group_put().
+#
+# They boot alternately, base first, BOOTS times each, under q35 +
+# intel-iommu, each running guest/bench.c alone (dmaown.tests=bench): an
+# e1000 unbind + bind cycle, a VFIO open / SET_CONTAINER / SET_IOMMU /
+# GET_DEVICE_FD / close cycle on the three-device group (each step timed
+# too), and 4 KiB DMA map + unmap pairs. Each boot gives a median per
+# metric; the table gives, per metric, the median of the boots' medians for
+# each kernel, the series/base ratio of those, and its spread: the lowest
+# and highest ratio of one boot pair (boot k of the series over boot k of
+# the base). Every boot must also pass scripts/verdict.sh (no kernel
+# report). Logs: out/logs/bench/{base,series}-<k>.log; the table also in
+# out/logs/bench/summary.txt.
+#
+# Inputs (env): BOOTS (default 3), KSRC (the series, at its HEAD; must be
+#   clean), EXTRA_PATCH (a diff applied on top of the series and the hook,
+#   for an experiment; the table names it), REPORT=1 (only make the table from the logs an earlier run
+#   left: build and boot nothing).
+# Exit: 0 measured, 1 a boot failed its verdict or printed no result,
+#   2 error.
+set -eu
+# shellcheck source=scripts/lib.sh
+. "$(dirname -- "$0")/lib.sh"
+[ $# -eq 0 ] || { echo "usage: $0    (env: BOOTS=3 KSRC=dir)"; exit 2; }
+BOOTS=${BOOTS:-3}
+case "$BOOTS" in
+'' | *[!0-9]* | 0*) die "BOOTS=$BOOTS: expected a whole number of boots per kernel, at least 1" ;;
+esac
+need_deps
+[ -e "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
+[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
+	die "$KSRC has uncommitted changes: make bench measures the series as committed"
+unset IOMMU
+
+HOOK=$TOP/bench/hook.patch
+head=$(git -C "$KSRC" rev-parse HEAD)
+WT=$OUT/bench/linux
+BBUILD=$OUT/bench/build/x86_64
+BINITRD=$OUT/bench/initramfs-x86_64.cpio
+LOGS=$OUT/logs/bench
+# The PCI bridge of the shared group: no driver, in a group whose two e1000
+# are bound, so each use + unuse pair counts and uncounts it.
+BENCH_DEV=0000:00:04.0
+REPORT=${REPORT:-0}
+bad=0
+if [ "$REPORT" = 1 ]; then
+	k=0
+	while [ "$k" -lt "$BOOTS" ]; do
+		k=$((k + 1))
+		for kind in base series; do
+			[ -f "$LOGS/$kind-$k.log" ] || die "REPORT=1: no ${LOGS#"$TOP"/}/$kind-$k.log (BOOTS=$BOOTS)"
+		done
+	done
+else
+mkdir -p "$LOGS" "$OUT/bench"
+rm -f "$LOGS"/*.log "$LOGS"/*.log.out "$LOGS/summary.txt"
+
+# The series's worktree at KSRC's HEAD, plus the hook.
+if [ ! -e "$WT/.git" ]; then
+	rm -rf "$WT"
+	git -C "$KSRC" worktree prune
+	git -C "$KSRC" worktree add --detach "$WT" "$head" >/dev/null ||
+		die "cannot make the worktree $WT"
+fi
+git -C "$WT" checkout -q -f --detach "$head" || die "cannot check out $head in $WT"
+git -C "$WT" apply "$HOOK" || die "bench/hook.patch does not apply to the series at $head"
+if [ -n "${EXTRA_PATCH:-}" ]; then
+	[ -f "$EXTRA_PATCH" ] || die "EXTRA_PATCH=$EXTRA_PATCH: no such file"
+	git -C "$WT" apply "$(realpath "$EXTRA_PATCH")" || die "EXTRA_PATCH=$EXTRA_PATCH does not apply on top of the series and the hook"
+fi
+
+say "[1/3] the unpatched base, x86_64 (the kernel make check boots to its crash)"
+ARCH=x86_64 BASE=1 STAGE=build "$TOP/scripts/guest.sh"
+say "[2/3] the series $(git -C "$KSRC" log -1 --format='%h (%s)' "$head") + bench/hook.patch, no debug options"
+run_logged "building the bench kernel" "$OUT/logs/kbuild-bench.log" "$BBUILD" \
+	"$(usual kbuild-bench)" \
+	env ARCH=x86_64 BASE=0 DEBUG=0 KUNIT_FRAGMENT='' KSRC="$WT" BUILD="$BBUILD" \
+	"$TOP/scripts/kbuild.sh"
+ARCH=x86_64 BUILD="$BBUILD" OUTFILE="$BINITRD" "$TOP/scripts/initramfs.sh" >/dev/null
+
+say "[3/3] $BOOTS boots of each, alternately: usually $(usual boot-bench) a boot"
+k=0
+while [ "$k" -lt "$BOOTS" ]; do
+	k=$((k + 1))
+	for kind in base series; do
+		log=$LOGS/$kind-$k.log
+		rc=0
+		if [ "$kind" = base ]; then
+			ARCH=x86_64 BASE=1 STAGE=boot TESTS=bench LOG="$log" \
+				BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
+		else
+			ARCH=x86_64 BASE=0 STAGE=boot TESTS=bench LOG="$log" BUILD="$BBUILD" \
+				INITRD="$BINITRD" EXTRA_CMDLINE="iommu.bench_dev=$BENCH_DEV" \
+				BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
+		fi
+		if [ "$rc" != 0 ] || ! grep -q 'bench: dma_map_unmap ' "$log"; then
+			bad=$((bad + 1))
+			say "  $kind boot $k: FAILED (exit $rc): $(grep -h 'verdict: FAIL\|bench: error' "$log.out" "$log" | head -3 | tr -d '\r' | tr '\n' ' ')(log ${log#"$TOP"/})"
+		else
+			say "  $kind boot $k: $(grep -c '^ *bench: ' "$log") results, $(sed -n 's/.*guest ran \([0-9]*\) s.*/\1/p' "$log.out") s"
+		fi
+	done
+done
+fi
+
+# The table: per metric, each kernel's boots' medians, in boot order.
+# shellcheck disable=SC2016 # awk program
+{
+	echo "make bench: $BOOTS boots of each kernel, alternately; x86_64, q35 + intel-iommu, TCG; no KASAN/lockdep"
+	echo "base: v5.10.262 unpatched; series: $(git -C "$KSRC" log -1 --format='%h %s' "$head")${EXTRA_PATCH:+ + $EXTRA_PATCH}"
+	echo
+	for kind in base series; do
+		k=0
+		while [ "$k" -lt "$BOOTS" ]; do
+			k=$((k + 1))
+			tr -d '\r' <"$LOGS/$kind-$k.log" |
+				sed -n "s/^ *bench: \([a-z_]*\) median_ns=\([0-9]*\) .*/$kind $k \1 \2/p"
+		done
+	done | awk -v boots="$BOOTS" '
+	function med(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	function us(ns) { return sprintf("%.1f", ns / 1000) }
+	{
+		v[$1, $2, $3] = $4
+		if (!($3 in seen)) { seen[$3] = 1; order[++nm] = $3 }
+	}
+	END {
+		printf "%-20s %12s %12s %7s  %-13s %s\n", "metric (us)", "base", "series", "ratio", "spread", "per boot: base | series"
+		for (m = 1; m <= nm; m++) {
+			name = order[m]
+			nb = ns = 0; lo = hi = ""; pb = ps = ""
+			for (k = 1; k <= boots; k++) {
+				if ((("base", k, name) in v)) { b[++nb] = v["base", k, name]; pb = pb " " us(v["base", k, name]) }
+				if ((("series", k, name) in v)) { s[++ns] = v["series", k, name]; ps = ps " " us(v["series", k, name]) }
+				if ((("base", k, name) in v) && (("series", k, name) in v) && v["base", k, name] > 0) {
+					r = v["series", k, name] / v["base", k, name]
+					if (lo == "" || r < lo) lo = r
+					if (hi == "" || r > hi) hi = r
+				}
+			}
+			if (nb == 0 || ns == 0) { printf "%-20s missing in one kernel\n", name; continue }
+			mb = med(b, nb); msr = med(s, ns)
+			printf "%-20s %12s %12s %7.3f  %5.3f-%5.3f %s |%s\n", name, us(mb), us(msr), (mb > 0 ? msr / mb : 0), lo, hi, pb, ps
+		}
+	}'
+	echo
+	echo "kernel micro-benchmark (series, iommu.bench_dev=$BENCH_DEV), every round of every boot:"
+	cat "$LOGS"/series-*.log | tr -d '\r' |
+		sed -n 's/^# dmesg: .*dmaown-bench: .* pairs \([0-9]*\): use+unuse \([0-9]*\) ps, mutex \([0-9]*\) ps, get+put \([0-9]*\) ps.*/\1 \2 \3 \4/p' |
+		awk '
+	function med(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}
+	{ n++; pairs = $1; u[n] = $2; mx[n] = $3; g[n] = $4; r[n] = $2 / $3 }
+	END {
+		if (!n) { print "  no dmaown-bench lines (hook not run?)"; exit }
+		printf "  %d rounds of %d pairs; median ns per pair:\n", n, pairs
+		printf "  use+unuse %.1f ns, group mutex lock+unlock (floor) %.1f ns, group get+put %.1f ns\n", med(u, n) / 1000, med(mx, n) / 1000, med(g, n) / 1000
+		printf "  use+unuse / mutex: median %.2f (rounds %.2f-%.2f)\n", med(r, n), lo_r(), hi_r()
+	}
+	function lo_r(   i, x) { x = r[1]; for (i = 2; i <= n; i++) if (r[i] < x) x = r[i]; return x }
+	function hi_r(   i, x) { x = r[1]; for (i = 2; i <= n; i++) if (r[i] > x) x = r[i]; return x }'
+	echo
+	echo "targets (not asserted): bind_unbind ratio <= 1.01, vfio_cycle <= 1.10, use+unuse <= 2x the mutex pair"
+} >"$LOGS/summary.txt"
+cat "$LOGS/summary.txt"
+[ "$bad" = 0 ] || { say "$bad boot(s) failed: the table lacks them"; exit 1; }
