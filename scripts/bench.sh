@@ -26,8 +26,9 @@
 #
 # Inputs (env): BOOTS (default 3), KSRC (the series, at its HEAD; must be
 #   clean), EXTRA_PATCH (a diff applied on top of the series and the hook,
-#   for an experiment; the table names it), REPORT=1 (only make the table from the logs an earlier run
-#   left: build and boot nothing).
+#   for an experiment; the table names it), REPORT=1 (only make the table
+#   from the logs in BENCH_LOGS: build and boot nothing; tests/run.sh does
+#   this on fixtures), BENCH_LOGS (default out/logs/bench).
 # Exit: 0 measured, 1 a boot failed its verdict or printed no result,
 #   2 error.
 set -eu
@@ -38,88 +39,90 @@ BOOTS=${BOOTS:-3}
 case "$BOOTS" in
 '' | *[!0-9]* | 0*) die "BOOTS=$BOOTS: expected a whole number of boots per kernel, at least 1" ;;
 esac
-need_deps
-[ -e "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
-[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
-	die "$KSRC has uncommitted changes: make bench measures the series as committed"
-unset IOMMU
-
-HOOK=$TOP/bench/hook.patch
-head=$(git -C "$KSRC" rev-parse HEAD)
-WT=$OUT/bench/linux
-BBUILD=$OUT/bench/build/x86_64
-BINITRD=$OUT/bench/initramfs-x86_64.cpio
-LOGS=$OUT/logs/bench
+REPORT=${REPORT:-0}
+LOGS=${BENCH_LOGS:-$OUT/logs/bench}
 # The PCI bridge of the shared group: no driver, in a group whose two e1000
 # are bound, so each use + unuse pair counts and uncounts it.
 BENCH_DEV=0000:00:04.0
-REPORT=${REPORT:-0}
 bad=0
 if [ "$REPORT" = 1 ]; then
 	k=0
 	while [ "$k" -lt "$BOOTS" ]; do
 		k=$((k + 1))
 		for kind in base series; do
-			[ -f "$LOGS/$kind-$k.log" ] || die "REPORT=1: no ${LOGS#"$TOP"/}/$kind-$k.log (BOOTS=$BOOTS)"
+			[ -f "$LOGS/$kind-$k.log" ] || die "REPORT=1: no $LOGS/$kind-$k.log (BOOTS=$BOOTS)"
 		done
 	done
 else
-mkdir -p "$LOGS" "$OUT/bench"
-rm -f "$LOGS"/*.log "$LOGS"/*.log.out "$LOGS/summary.txt"
+	need_deps
+	[ -e "$KSRC/.git" ] || die "no kernel tree at $KSRC: run 'make tree' first"
+	[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] ||
+		die "$KSRC has uncommitted changes: make bench measures the series as committed"
+	unset IOMMU
+	HOOK=$TOP/bench/hook.patch
+	head=$(git -C "$KSRC" rev-parse HEAD)
+	WT=$OUT/bench/linux
+	BBUILD=$OUT/bench/build/x86_64
+	BINITRD=$OUT/bench/initramfs-x86_64.cpio
+	mkdir -p "$LOGS" "$OUT/bench"
+	rm -f "$LOGS"/*.log "$LOGS"/*.log.out "$LOGS/summary.txt"
+	# What the table's second line names.
+	echo "base: v5.10.262 unpatched; series: $(git -C "$KSRC" log -1 --format='%h %s' "$head")${EXTRA_PATCH:+ + $EXTRA_PATCH}" >"$LOGS/kernels.txt"
 
-# The series's worktree at KSRC's HEAD, plus the hook.
-if [ ! -e "$WT/.git" ]; then
-	rm -rf "$WT"
-	git -C "$KSRC" worktree prune
-	git -C "$KSRC" worktree add --detach "$WT" "$head" >/dev/null ||
-		die "cannot make the worktree $WT"
-fi
-git -C "$WT" checkout -q -f --detach "$head" || die "cannot check out $head in $WT"
-git -C "$WT" apply "$HOOK" || die "bench/hook.patch does not apply to the series at $head"
-if [ -n "${EXTRA_PATCH:-}" ]; then
-	[ -f "$EXTRA_PATCH" ] || die "EXTRA_PATCH=$EXTRA_PATCH: no such file"
-	git -C "$WT" apply "$(realpath "$EXTRA_PATCH")" || die "EXTRA_PATCH=$EXTRA_PATCH does not apply on top of the series and the hook"
-fi
+	# The series's worktree at KSRC's HEAD, plus the hook.
+	if [ ! -e "$WT/.git" ]; then
+		rm -rf "$WT"
+		git -C "$KSRC" worktree prune
+		git -C "$KSRC" worktree add --detach "$WT" "$head" >/dev/null ||
+			die "cannot make the worktree $WT"
+	fi
+	git -C "$WT" checkout -q -f --detach "$head" || die "cannot check out $head in $WT"
+	git -C "$WT" apply "$HOOK" || die "bench/hook.patch does not apply to the series at $head"
+	if [ -n "${EXTRA_PATCH:-}" ]; then
+		[ -f "$EXTRA_PATCH" ] || die "EXTRA_PATCH=$EXTRA_PATCH: no such file"
+		git -C "$WT" apply "$(realpath "$EXTRA_PATCH")" ||
+			die "EXTRA_PATCH=$EXTRA_PATCH does not apply on top of the series and the hook"
+	fi
 
-say "[1/3] the unpatched base, x86_64 (the kernel make check boots to its crash)"
-ARCH=x86_64 BASE=1 STAGE=build "$TOP/scripts/guest.sh"
-say "[2/3] the series $(git -C "$KSRC" log -1 --format='%h (%s)' "$head") + bench/hook.patch, no debug options"
-run_logged "building the bench kernel" "$OUT/logs/kbuild-bench.log" "$BBUILD" \
-	"$(usual kbuild-bench)" \
-	env ARCH=x86_64 BASE=0 DEBUG=0 KUNIT_FRAGMENT='' KSRC="$WT" BUILD="$BBUILD" \
-	"$TOP/scripts/kbuild.sh"
-ARCH=x86_64 BUILD="$BBUILD" OUTFILE="$BINITRD" "$TOP/scripts/initramfs.sh" >/dev/null
+	say "[1/3] the unpatched base, x86_64 (the kernel make check boots to its crash)"
+	ARCH=x86_64 BASE=1 STAGE=build "$TOP/scripts/guest.sh"
+	say "[2/3] the series $(git -C "$KSRC" log -1 --format='%h (%s)' "$head") + bench/hook.patch${EXTRA_PATCH:+ + $EXTRA_PATCH}, no debug options"
+	run_logged "building the bench kernel" "$OUT/logs/kbuild-bench.log" "$BBUILD" \
+		"$(usual kbuild-bench)" \
+		env ARCH=x86_64 BASE=0 DEBUG=0 KUNIT_FRAGMENT='' KSRC="$WT" BUILD="$BBUILD" \
+		"$TOP/scripts/kbuild.sh"
+	ARCH=x86_64 BUILD="$BBUILD" OUTFILE="$BINITRD" "$TOP/scripts/initramfs.sh" >/dev/null
 
-say "[3/3] $BOOTS boots of each, alternately: usually $(usual boot-bench) a boot"
-k=0
-while [ "$k" -lt "$BOOTS" ]; do
-	k=$((k + 1))
-	for kind in base series; do
-		log=$LOGS/$kind-$k.log
-		rc=0
-		if [ "$kind" = base ]; then
-			ARCH=x86_64 BASE=1 STAGE=boot TESTS=bench LOG="$log" \
-				BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
-		else
-			ARCH=x86_64 BASE=0 STAGE=boot TESTS=bench LOG="$log" BUILD="$BBUILD" \
-				INITRD="$BINITRD" EXTRA_CMDLINE="iommu.bench_dev=$BENCH_DEV" \
-				BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
-		fi
-		if [ "$rc" != 0 ] || ! grep -q 'bench: dma_map_unmap ' "$log"; then
-			bad=$((bad + 1))
-			say "  $kind boot $k: FAILED (exit $rc): $(grep -h 'verdict: FAIL\|bench: error' "$log.out" "$log" | head -3 | tr -d '\r' | tr '\n' ' ')(log ${log#"$TOP"/})"
-		else
-			say "  $kind boot $k: $(grep -c '^ *bench: ' "$log") results, $(sed -n 's/.*guest ran \([0-9]*\) s.*/\1/p' "$log.out") s"
-		fi
+	say "[3/3] $BOOTS boots of each, alternately: usually $(usual boot-bench) a boot"
+	k=0
+	while [ "$k" -lt "$BOOTS" ]; do
+		k=$((k + 1))
+		for kind in base series; do
+			log=$LOGS/$kind-$k.log
+			rc=0
+			if [ "$kind" = base ]; then
+				ARCH=x86_64 BASE=1 STAGE=boot TESTS=bench LOG="$log" \
+					BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
+			else
+				ARCH=x86_64 BASE=0 STAGE=boot TESTS=bench LOG="$log" BUILD="$BBUILD" \
+					INITRD="$BINITRD" EXTRA_CMDLINE="iommu.bench_dev=$BENCH_DEV" \
+					BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
+			fi
+			if [ "$rc" != 0 ] || ! grep -q 'bench: dma_map_unmap ' "$log"; then
+				bad=$((bad + 1))
+				say "  $kind boot $k: FAILED (exit $rc): $(grep -h 'verdict: FAIL\|bench: error' "$log.out" "$log" | head -3 | tr -d '\r' | tr '\n' ' ')(log ${log#"$TOP"/})"
+			else
+				say "  $kind boot $k: $(grep -c '^ *bench: ' "$log") results, $(sed -n 's/.*guest ran \([0-9]*\) s.*/\1/p' "$log.out") s"
+			fi
+		done
 	done
-done
 fi
 
 # The table: per metric, each kernel's boots' medians, in boot order.
 # shellcheck disable=SC2016 # awk program
 {
 	echo "make bench: $BOOTS boots of each kernel, alternately; x86_64, q35 + intel-iommu, TCG; no KASAN/lockdep"
-	echo "base: v5.10.262 unpatched; series: $(git -C "$KSRC" log -1 --format='%h %s' "$head")${EXTRA_PATCH:+ + $EXTRA_PATCH}"
+	cat "$LOGS/kernels.txt" 2>/dev/null || echo "base: v5.10.262 unpatched; series: (not recorded)"
 	echo
 	for kind in base series; do
 		k=0

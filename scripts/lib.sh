@@ -198,7 +198,7 @@ usual() {
 	boot-arm64-virtio) echo "about 6 min" ;;
 	demo-boot) echo "about 1 min" ;;
 	kbuild-bench) echo "5 min cold (the base's config with the series), under 1 min with ccache" ;;
-	boot-bench) echo "about 1 min" ;;
+	boot-bench) echo "about 35 s" ;;
 	kunit) echo "3.5 min cold, 30 s with ccache" ;;
 	corner-vfio-m) echo "4.5 min cold (the first corner), 20 s with ccache" ;;
 	corner-*) echo "under 1 min cold, 20 s with ccache" ;;

@@ -12,9 +12,18 @@
 # (printed for a patch when the list changes, and in the summary). One line
 # per patch and arch (ok / not ok, seconds); compile errors are printed.
 #
+# What passed is recorded in out/robot/verified, one line per commit tree,
+# arch and key (the hash of the list of files asked for, the allmodconfig
+# fragment and the compiler's version), with the files that config does
+# not build. A later run skips a patch and arch whose line is there (its
+# "ok" line says so): after a change to patch N, only patches N and later
+# have new trees and compile again. A fresh clone has no out/ and builds
+# everything.
+#
 # Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
 #   ONLY (patch numbers to build, e.g. "15" or "3 15"; "last" = the last one),
-#   RANGE (first-last, e.g. "10-15"), JOBS (default 2).
+#   RANGE (first-last, e.g. "10-15"), JOBS (default 2), NOCACHE=1 (build
+#   every selected patch, even those out/robot/verified records).
 # Output: logs in out/robot/logs/patch-<n>-<arch>.log.
 # Exit: 0 every object builds, 1 a compile error, 2 error (bad input, tools).
 set -eu
@@ -101,16 +110,7 @@ build_objs() {
 	_nb=$(robot_notbuilt "$_log" $_objs | tr '\n' ' ')
 	# shellcheck disable=SC2086
 	_bad=$(robot_failed "$_log" "$_b" "$_nb" $_objs)
-	# The not-built list, when it differs from the previous patch's.
-	_nbf=$R/notbuilt-$_a.txt
-	_new=$(echo "$_nb" | tr ' ' '\n' | grep . || true)
-	if [ "$_new" != "$(cat "$_nbf" 2>/dev/null)" ] || [ ! -f "$_nbf.seen" ]; then
-		for _f in $_nb; do
-			echo "    not built by $_a allmodconfig: $_f"
-		done
-		touch "$_nbf.seen"
-	fi
-	printf '%s\n' "$_new" >"$_nbf"
+	report_notbuilt "$_a" "$_nb"
 	_nnb=$(echo "$_nb" | wc -w)
 	if [ -n "$_bad" ] || grep -q ': error:\|: fatal error:' "$_log" ||
 		{ [ "$_rc" != 0 ] && [ -z "$_nb" ]; }; then
@@ -124,17 +124,62 @@ build_objs() {
 	echo "ok $_i $_a: $_subj ($((_nfiles - _nnb)) objects, $_nnb not built, $(elapsed "$_t") s)"
 }
 
+# report_notbuilt ARCH FILES: print the files ARCH's allmodconfig does not
+# build, when the list differs from the previous patch's (or is the first).
+report_notbuilt() {
+	_nbf=$R/notbuilt-$1.txt
+	_new=$(echo "$2" | tr ' ' '\n' | grep . || true)
+	if [ "$_new" != "$(cat "$_nbf" 2>/dev/null)" ] || [ ! -f "$_nbf.seen" ]; then
+		for _f in $2; do
+			echo "    not built by $1 allmodconfig: $_f"
+		done
+		touch "$_nbf.seen"
+	fi
+	printf '%s\n' "$_new" >"$_nbf"
+}
+VERIFIED=$R/verified
+# key ARCH: what besides the tree decides the objects of ARCH.
+key() {
+	_cc=gcc
+	[ "$1" = arm64 ] && _cc=aarch64-linux-gnu-gcc
+	{ echo "$files"; cat "$ALLMOD_FRAG"; "$_cc" --version | head -1; } | git hash-object --stdin
+}
+keys=
+for a in $ARCHES; do keys="$keys $a:$(key "$a")"; done
 t0=$(date +%s)
 rm -f "$R"/notbuilt-*.txt "$R"/notbuilt-*.txt.seen
-i=0 fail=0 builds=0
+i=0 fail=0 builds=0 cached=0
 for c in $commits; do
 	i=$((i + 1))
 	case " $sel " in *" $i "*) ;; *) continue ;; esac
-	git -C "$WT" checkout -q --detach "$c"
-	subj=$(git -C "$WT" log -1 --format=%s)
+	subj=$(git -C "$KSRC" log -1 --format=%s "$c")
+	tree=$(git -C "$KSRC" rev-parse "$c^{tree}")
+	out=
 	for a in $ARCHES; do
 		builds=$((builds + 1))
-		build_objs "$i" "$a" "$subj" || fail=$((fail + 1))
+		# shellcheck disable=SC2086 # one word per arch
+		k=$(printf '%s\n' $keys | sed -n "s/^$a://p")
+		rec=
+		[ "${NOCACHE:-0}" = 1 ] || rec=$(grep -m1 "^$tree $a $k " "$VERIFIED" 2>/dev/null || true)
+		if [ -n "$rec" ]; then
+			nb=$(echo "${rec##* }" | tr ',' ' ')
+			[ "$nb" != - ] || nb=
+			report_notbuilt "$a" "$nb"
+			echo "ok $i $a: $subj (verified by an earlier run: same tree, files, config and compiler)"
+			cached=$((cached + 1))
+			continue
+		fi
+		if [ -z "$out" ]; then
+			git -C "$WT" checkout -q --detach "$c"
+			out=1
+		fi
+		_nb=
+		if build_objs "$i" "$a" "$subj"; then
+			nb=$(echo "$_nb" | tr -s ' ' | sed 's/^ //; s/ $//' | tr ' ' ',')
+			echo "$tree $a $k ${nb:--}" >>"$VERIFIED"
+		else
+			fail=$((fail + 1))
+		fi
 	done
 done
 for a in $ARCHES; do
@@ -143,5 +188,5 @@ for a in $ARCHES; do
 		[ -z "$f" ] || echo "robot-objs: not built by $a allmodconfig (last patch built): $f"
 	done <"$R/notbuilt-$a.txt"
 done
-echo "robot-objs: $builds builds (patches $(echo "$sel" | tr -s ' ' | sed 's/^ //; s/ $//') of $n; $ARCHES), $fail failed (total $(elapsed "$t0") s)"
+echo "robot-objs: $builds builds (patches $(echo "$sel" | tr -s ' ' | sed 's/^ //; s/ $//') of $n; $ARCHES), $cached verified by an earlier run, $fail failed (total $(elapsed "$t0") s)"
 [ "$fail" = 0 ] || exit 1

@@ -17,6 +17,11 @@
 #    fail); guest-diff.sh on the base fixture against itself, a flipped
 #    result and a missing log.
 # 3. Harness errors: no argument, two, a missing file, a directory (exit 2).
+# 4. make bench's table (scripts/bench.sh REPORT=1) from the logs in
+#    tests/fixtures/bench/ (two boots of each kernel, cut from a real run to
+#    their result lines): medians, ratios, spreads and the kernel
+#    micro-benchmark as in its summary.expect; a missing boot and a bad
+#    BOOTS (exit 2).
 #
 # Prints KTAP: `ok N name` / `not ok N name`, diagnostics as `# ` lines.
 # Inputs (env): UPDATE=1 rewrites the .expect files from the current output
@@ -313,6 +318,29 @@ t_help() { verdict --help; expect 0 'usage:'; }
 t_expect_crash_no_log() { verdict --expect-crash; expect 2 'usage:'; }
 t_diff_no_base_log() { diff_logs "$TMP/nonexistent.log" "$BASE_X86"; expect 2 'cannot read the base log'; }
 
+# bench_report BOOTS: scripts/bench.sh REPORT=1 on a copy of the bench
+# fixtures; sets OUT and RC.
+bench_report() {
+	rm -rf "$TMP/bench"
+	cp -R "$FIX/bench" "$TMP/bench"
+	OUT=$(BOOTS=$1 REPORT=1 BENCH_LOGS="$TMP/bench" "$TOP/scripts/bench.sh" 2>&1) && RC=0 || RC=$?
+}
+t_bench_table() {
+	bench_report 2
+	expect 0 'bind_unbind' 'use+unuse' || return 1
+	if [ "$UPDATE" = 1 ]; then
+		printf '%s\n' "$OUT" >"$FIX/bench/summary.expect"
+		return 0
+	fi
+	printf '%s\n' "$OUT" >"$TMP/out"
+	diff -u "$FIX/bench/summary.expect" "$TMP/out" >"$TMP/diff" && return 0
+	diag "output differs from bench/summary.expect:"
+	diag "$(cat "$TMP/diff")"
+	return 1
+}
+t_bench_missing_boot() { bench_report 3; expect 2 'REPORT=1: no ' 'base-3.log'; }
+t_bench_bad_boots() { bench_report 2x; expect 2 'BOOTS=2x: expected a whole number'; }
+
 EXTRA='crlf_endings lf_endings no_printk_timestamps benign_lookalikes
 quiet_prints_one_line flipped_result flipped_nested_result dropped_result
 report_in_dmesg_only no_sentinel sentinel_before_last_result second_boot
@@ -320,7 +348,8 @@ no_plan lost_kunit_suite cut_anywhere empty_log base_plain_verdict_fails
 base_crash_in_other_test base_crash_outside_tests base_no_crash
 base_warn_earlier base_stack_dump_earlier base_other_report diff_same_log
 diff_flipped_result diff_no_patched_log no_arguments two_arguments
-missing_file directory help expect_crash_no_log diff_no_base_log'
+missing_file directory help expect_crash_no_log diff_no_base_log
+bench_table bench_missing_boot bench_bad_boots'
 
 FIXTURES=$(cd "$FIX" && ls -- *.log)
 n=0
