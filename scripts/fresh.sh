@@ -21,7 +21,17 @@
 #      guests' machines and IOMMUs, checkpatch, spdxcheck, mbox, shellcheck.
 # The root stays in out/fresh/root for a look; the next run starts anew.
 #
-# Inputs (env): FRESH_MIRROR (default http://deb.debian.org).
+# A pass is recorded in out/fresh.passed with the hash of every file the
+# root gets but patches/ and the *.md files (what the steps run: scripts,
+# deps.list, Makefile, base.mk, guest/, configs/, tests/, .ci/). A run in
+# the same clone within 24 hours of it, with the same hash, says so and
+# passes without a new root: the patches' content does not change which
+# packages the steps need (make check proves the patches themselves in its
+# tree, checkpatch and mbox steps), and after a day the Debian archive may
+# have moved. A clean clone has no out/ and always runs.
+#
+# Inputs (env): FRESH_MIRROR (default http://deb.debian.org), FRESH_FORCE=1
+#   (run even if out/fresh.passed matches).
 # Exit: 0 all found and every step ran, 1 something is missing or a step
 #   failed (each said on its own line), 2 harness error (not root, no
 #   mmdebstrap root).
@@ -130,6 +140,27 @@ mkdir -p "$OUT"
 u=$(unproved | tr '\n' ' ')
 [ -z "$u" ] || die "no real step in fresh.sh proves these packages of deps.list: $u"
 
+# harness_hash: the hash of what the root gets, less patches/ and *.md.
+harness_hash() {
+	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard |
+		tr '\0' '\n' | grep -v '^patches/\|\.md$' | sort |
+		while IFS= read -r f; do
+			[ -f "$f" ] && printf '%s %s\n' "$(git hash-object -- "$f")" "$f"
+		done) | git hash-object --stdin
+}
+PASSED=$OUT/fresh.passed
+hash=$(harness_hash)
+if [ "${FRESH_FORCE:-0}" != 1 ] && [ -f "$PASSED" ]; then
+	phash='' ptime=''
+	read -r phash ptime <"$PASSED" || true
+	age=$(( $(date +%s) - ${ptime:-0} ))
+	if [ "$phash" = "$hash" ] && [ "$age" -ge 0 ] && [ "$age" -lt 86400 ]; then
+		echo "fresh: ok: passed $((age / 60)) min ago in this clone with the same harness (every file but patches/ and *.md); not run again (FRESH_FORCE=1 runs it)"
+		exit 0
+	fi
+fi
+rm -f "$PASSED"
+
 F=$OUT/fresh
 ROOT=$F/root
 MIRROR=${FRESH_MIRROR:-http://deb.debian.org}
@@ -164,7 +195,10 @@ unshare --mount --propagation private sh -c '
 		HOME=/root LANG=C.UTF-8 TERM=dumb sh "$2/scripts/fresh.sh" --inside
 ' sh "$ROOT" "$P" || rc=$?
 case "$rc" in
-0) echo "fresh: ok: a minbase bookworm root with git and make runs the harness after its own deps step" ;;
+0)
+	echo "fresh: ok: a minbase bookworm root with git and make runs the harness after its own deps step"
+	echo "$hash $(date +%s)" >"$PASSED"
+	;;
 1) echo "fresh: FAIL: something the harness needs is missing on a fresh machine (lines above)" ;;
 *) echo "fresh: FAIL: the run in the root stopped (exit $rc)"; rc=1 ;;
 esac
