@@ -19,7 +19,7 @@ help:
 	@echo '                     kernel driver into a group a VFIO container holds'
 	@echo '  make check         every test (what CI runs)'
 	@echo '  make bench         run-time cost of the series vs the base, x86_64 guests'
-	@echo '                     without debug options, alternately [BOOTS=3] (~20 min)'
+	@echo '                     without debug options, alternately [BOOTS=3] (~5 min warm)'
 	@echo
 	@echo '  make deps          install the Debian packages the harness needs (root)'
 	@echo '  make tree          out/linux = pinned $(BASE_TAG) + patches/ (git am)'

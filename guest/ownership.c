@@ -21,9 +21,9 @@
  *     of the group's default domain, not of the blocking domain it was on
  *     when it was probed.
  *  3. kselftest_sigint_restores_drivers: the kselftest, stopped by SIGINT
- *     to its process group (Ctrl-C) a second into its set_container_race
- *     (DEV_E1000_A off e1000), puts both devices of the shared group back
- *     on e1000 before it dies.
+ *     to its process group (Ctrl-C) in its set_container_race once it
+ *     holds the shared group (both devices on vfio-pci, a VFIO group fd
+ *     open), puts both devices back on e1000 before it dies.
  *  4. kselftest_spares_busy_device: with DEV_E1000_B's interface up, the
  *     kselftest asked for DEV_E1000_A (same group) skips, exit status 4,
  *     saying which interface is up, and moves neither device.
@@ -50,8 +50,10 @@
  * Every test leaves the devices bound as at boot: the teardown closes the
  * VFIO users first, then puts every device back on its boot driver.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -342,11 +344,46 @@ static int _kselftest_run(const char *bdf, struct ksft_run *r)
 
 #define RACE_RUN	"#  RUN           ownership.set_container_race ..."
 
+/* Whether some process has /dev/vfio/<@group> open. */
+static bool vfio_group_open_anywhere(int group)
+{
+	char want[32], path[PATH_MAX], link[64];
+	struct dirent *p, *f;
+	bool found = false;
+	DIR *procs, *fds;
+	ssize_t n;
+
+	snprintf(want, sizeof(want), "/dev/vfio/%d", group);
+	procs = opendir("/proc");
+	if (!procs)
+		return false;
+	while (!found && (p = readdir(procs))) {
+		if (p->d_name[0] < '1' || p->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/fd", p->d_name);
+		fds = opendir(path);
+		if (!fds)
+			continue;
+		while (!found && (f = readdir(fds))) {
+			n = readlinkat(dirfd(fds), f->d_name, link,
+				       sizeof(link) - 1);
+			if (n > 0) {
+				link[n] = '\0';
+				found = !strcmp(link, want);
+			}
+		}
+		closedir(fds);
+	}
+	closedir(procs);
+	return found;
+}
+
 TEST_F_TIMEOUT(ownership, kselftest_sigint_restores_drivers, 300)
 {
 	char *const argv[] = { KSELFTEST, DEV_E1000_A, NULL };
-	bool racing, on_a, on_b;
-	int in, rc, status, ms;
+	int group = _pci_group(DEV_E1000_A);
+	bool racing, held, on_a, on_b;
+	int in, status, ms;
 	FILE *out;
 	pid_t pid;
 
@@ -355,15 +392,17 @@ TEST_F_TIMEOUT(ownership, kselftest_sigint_restores_drivers, 300)
 	close(in);
 	/*
 	 * Into its longest test, whose 20 rounds keep the group held or its
-	 * devices off e1000 for seconds: once its setup has taken
-	 * DEV_E1000_A off e1000 (polled, not a fixed pause, which a loaded
-	 * host can outlast).
+	 * devices off e1000 for seconds, once it holds the group: both
+	 * devices on vfio-pci and the group's fd open (polled, not a fixed
+	 * pause, which a loaded host can outlast).
 	 */
 	racing = proc_relay(out, "kselftest", RACE_RUN);
-	rc = 0;
-	for (ms = 0; racing && !rc && ms < 60000; ms += 10) {
-		rc = _pci_driver_wait(DEV_E1000_A, "e1000", 0);
-		if (!rc)
+	held = false;
+	for (ms = 0; racing && !held && ms < 60000; ms += 10) {
+		held = !_pci_driver_wait(DEV_E1000_A, "vfio-pci", 0) &&
+		       !_pci_driver_wait(DEV_E1000_B, "vfio-pci", 0) &&
+		       group >= 0 && vfio_group_open_anywhere(group);
+		if (!held)
 			usleep(10 * 1000);
 	}
 	/* Ctrl-C: the harness (its test runs in a process group of its own) */
@@ -375,8 +414,8 @@ TEST_F_TIMEOUT(ownership, kselftest_sigint_restores_drivers, 300)
 	proc_relay(out, "kselftest", NULL);
 	fclose(out);
 	REQUIRE(racing, "%s ended before set_container_race", KSELFTEST);
-	REQUIRE(rc, "%s still on e1000 60 s into set_container_race",
-		DEV_E1000_A);
+	REQUIRE(held, "the kselftest did not hold group %d (%s, %s on vfio-pci, its fd open) within 60 s of set_container_race",
+		group, DEV_E1000_A, DEV_E1000_B);
 	REQUIRE(status == 128 + SIGINT,
 		"%s: exit status %d, expected %d (SIGINT)", KSELFTEST, status,
 		128 + SIGINT);

@@ -12,23 +12,32 @@
 # against its group's mutex locked and unlocked (the floor) and
 # iommu_group_get() + iommu_group_put().
 #
-# They boot alternately, base first, BOOTS times each, under q35 +
-# intel-iommu, each running guest/bench.c alone (dmaown.tests=bench): an
+# They boot alternately, BOOTS times each, in the order base, series,
+# series, base, base, series, ... (so that a drift of the host's speed falls
+# on both), under q35 + intel-iommu, each running guest/bench.c alone
+# (dmaown.tests=bench): an
 # e1000 unbind + bind cycle, a VFIO open / SET_CONTAINER / SET_IOMMU /
 # GET_DEVICE_FD / close cycle on the three-device group (each step timed
 # too), and 4 KiB DMA map + unmap pairs. Each boot gives a median per
 # metric; the table gives, per metric, the median of the boots' medians for
 # each kernel, the series/base ratio of those, and its spread: the lowest
 # and highest ratio of one boot pair (boot k of the series over boot k of
-# the base). Every boot must also pass scripts/verdict.sh (no kernel
-# report). Logs: out/logs/bench/{base,series}-<k>.log; the table also in
+# the base); a value a boot lacks shows as '-'. Every boot must also pass
+# scripts/verdict.sh (no kernel report); a boot that fails is left out of
+# the table (its log renamed <kind>-<k>.failed.log) and the run exits 1.
+# Logs: out/logs/bench/{base,series}-<k>.log; the table also in
 # out/logs/bench/summary.txt.
+#
+# CONTROL=1 is the A/A control: the series's slot boots the base kernel
+# too, so that the ratios and spreads show what two boots of one kernel
+# differ by on this machine.
 #
 # Inputs (env): BOOTS (default 3), KSRC (the series, at its HEAD; must be
 #   clean), EXTRA_PATCH (a diff applied on top of the series and the hook,
 #   for an experiment; the table names it), REPORT=1 (only make the table
 #   from the logs in BENCH_LOGS: build and boot nothing; tests/run.sh does
-#   this on fixtures), BENCH_LOGS (default out/logs/bench).
+#   this on fixtures), BENCH_LOGS (default out/logs/bench), CONTROL=1
+#   (above).
 # Exit: 0 measured, 1 a boot failed its verdict or printed no result,
 #   2 error.
 set -eu
@@ -40,18 +49,15 @@ case "$BOOTS" in
 '' | *[!0-9]* | 0*) die "BOOTS=$BOOTS: expected a whole number of boots per kernel, at least 1" ;;
 esac
 REPORT=${REPORT:-0}
+CONTROL=${CONTROL:-0}
 LOGS=${BENCH_LOGS:-$OUT/logs/bench}
 # The PCI bridge of the shared group: no driver, in a group whose two e1000
 # are bound, so each use + unuse pair counts and uncounts it.
 BENCH_DEV=0000:00:04.0
 bad=0
 if [ "$REPORT" = 1 ]; then
-	k=0
-	while [ "$k" -lt "$BOOTS" ]; do
-		k=$((k + 1))
-		for kind in base series; do
-			[ -f "$LOGS/$kind-$k.log" ] || die "REPORT=1: no $LOGS/$kind-$k.log (BOOTS=$BOOTS)"
-		done
+	for kind in base series; do
+		[ -f "$LOGS/$kind-1.log" ] || die "REPORT=1: no $LOGS/$kind-1.log"
 	done
 else
 	need_deps
@@ -67,7 +73,11 @@ else
 	mkdir -p "$LOGS" "$OUT/bench"
 	rm -f "$LOGS"/*.log "$LOGS"/*.log.out "$LOGS/summary.txt"
 	# What the table's second line names.
-	echo "base: v5.10.262 unpatched; series: $(git -C "$KSRC" log -1 --format='%h %s' "$head")${EXTRA_PATCH:+ + $EXTRA_PATCH}" >"$LOGS/kernels.txt"
+	if [ "$CONTROL" = 1 ]; then
+		echo "A/A control: both slots boot the unpatched $BASE_TAG" >"$LOGS/kernels.txt"
+	else
+		echo "base: $BASE_TAG unpatched; series: $(git -C "$KSRC" log -1 --format='%h %s' "$head")${EXTRA_PATCH:+ + $EXTRA_PATCH}" >"$LOGS/kernels.txt"
+	fi
 
 	# The series's worktree at KSRC's HEAD, plus the hook.
 	if [ ! -e "$WT/.git" ]; then
@@ -86,21 +96,26 @@ else
 
 	say "[1/3] the unpatched base, x86_64 (the kernel make check boots to its crash)"
 	ARCH=x86_64 BASE=1 STAGE=build "$TOP/scripts/guest.sh"
+	[ "$CONTROL" != 1 ] || say "[2/3] CONTROL=1: no series kernel; its slot boots the base"
+	[ "$CONTROL" = 1 ] || {
 	say "[2/3] the series $(git -C "$KSRC" log -1 --format='%h (%s)' "$head") + bench/hook.patch${EXTRA_PATCH:+ + $EXTRA_PATCH}, no debug options"
 	run_logged "building the bench kernel" "$OUT/logs/kbuild-bench.log" "$BBUILD" \
 		"$(usual kbuild-bench)" \
 		env ARCH=x86_64 BASE=0 DEBUG=0 KUNIT_FRAGMENT='' KSRC="$WT" BUILD="$BBUILD" \
 		"$TOP/scripts/kbuild.sh"
 	ARCH=x86_64 BUILD="$BBUILD" OUTFILE="$BINITRD" "$TOP/scripts/initramfs.sh" >/dev/null
+	}
 
 	say "[3/3] $BOOTS boots of each, alternately: usually $(usual boot-bench) a boot"
 	k=0
 	while [ "$k" -lt "$BOOTS" ]; do
 		k=$((k + 1))
-		for kind in base series; do
+		order="base series"
+		[ $((k % 2)) = 1 ] || order="series base"
+		for kind in $order; do
 			log=$LOGS/$kind-$k.log
 			rc=0
-			if [ "$kind" = base ]; then
+			if [ "$kind" = base ] || [ "$CONTROL" = 1 ]; then
 				ARCH=x86_64 BASE=1 STAGE=boot TESTS=bench LOG="$log" \
 					BOOT_USUAL=boot-bench "$TOP/scripts/guest.sh" >"$log.out" 2>&1 || rc=$?
 			else
@@ -110,7 +125,8 @@ else
 			fi
 			if [ "$rc" != 0 ] || ! grep -q 'bench: dma_map_unmap ' "$log"; then
 				bad=$((bad + 1))
-				say "  $kind boot $k: FAILED (exit $rc): $(grep -h 'verdict: FAIL\|bench: error' "$log.out" "$log" | head -3 | tr -d '\r' | tr '\n' ' ')(log ${log#"$TOP"/})"
+				mv "$log" "$LOGS/$kind-$k.failed.log"
+				say "  $kind boot $k: FAILED (exit $rc), left out of the table: $(grep -h 'verdict: FAIL\|bench: error' "$log.out" "$LOGS/$kind-$k.failed.log" | head -3 | tr -d '\r' | tr '\n' ' ')(log ${LOGS#"$TOP"/}/$kind-$k.failed.log)"
 			else
 				say "  $kind boot $k: $(grep -c '^ *bench: ' "$log") results, $(sed -n 's/.*guest ran \([0-9]*\) s.*/\1/p' "$log.out") s"
 			fi
@@ -128,6 +144,7 @@ fi
 		k=0
 		while [ "$k" -lt "$BOOTS" ]; do
 			k=$((k + 1))
+			[ -f "$LOGS/$kind-$k.log" ] || continue
 			tr -d '\r' <"$LOGS/$kind-$k.log" |
 				sed -n "s/^ *bench: \([a-z_]*\) median_ns=\([0-9]*\) .*/$kind $k \1 \2/p"
 		done
@@ -150,8 +167,8 @@ fi
 			name = order[m]
 			nb = ns = 0; lo = hi = ""; pb = ps = ""
 			for (k = 1; k <= boots; k++) {
-				if ((("base", k, name) in v)) { b[++nb] = v["base", k, name]; pb = pb " " us(v["base", k, name]) }
-				if ((("series", k, name) in v)) { s[++ns] = v["series", k, name]; ps = ps " " us(v["series", k, name]) }
+				if ((("base", k, name) in v)) { b[++nb] = v["base", k, name]; pb = pb " " us(v["base", k, name]) } else pb = pb " -"
+				if ((("series", k, name) in v)) { s[++ns] = v["series", k, name]; ps = ps " " us(v["series", k, name]) } else ps = ps " -"
 				if ((("base", k, name) in v) && (("series", k, name) in v) && v["base", k, name] > 0) {
 					r = v["series", k, name] / v["base", k, name]
 					if (lo == "" || r < lo) lo = r
@@ -163,9 +180,19 @@ fi
 			printf "%-20s %12s %12s %7.3f  %5.3f-%5.3f %s |%s\n", name, us(mb), us(msr), (mb > 0 ? msr / mb : 0), lo, hi, pb, ps
 		}
 	}'
+	failed=$(find "$LOGS" -maxdepth 1 -name '*.failed.log' | sed 's|.*/||; s/\.failed\.log$//' | sort | tr '\n' ' ')
+	[ -z "$failed" ] || echo "left out (failed their verdict): $failed"
 	echo
 	echo "kernel micro-benchmark (series, iommu.bench_dev=$BENCH_DEV), every round of every boot:"
-	cat "$LOGS"/series-*.log | tr -d '\r' |
+	users=$(cat "$LOGS"/series-*.log 2>/dev/null | tr -d '\r' |
+		sed -n 's/^# dmesg: .*dmaown-bench: .*, \([0-9]*\) kernel users before.*/\1/p' | sort -u | tr '\n' ' ')
+	[ -z "$users" ] || echo "  the group's kernel users before each run: $users"
+
+	k=0
+	while [ "$k" -lt "$BOOTS" ]; do
+		k=$((k + 1))
+		[ ! -f "$LOGS/series-$k.log" ] || cat "$LOGS/series-$k.log"
+	done | tr -d '\r' |
 		sed -n 's/^# dmesg: .*dmaown-bench: .* pairs \([0-9]*\): use+unuse \([0-9]*\) ps, mutex \([0-9]*\) ps, get+put \([0-9]*\) ps.*/\1 \2 \3 \4/p' |
 		awk '
 	function med(a, n,   i, j, t) {

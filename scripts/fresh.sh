@@ -21,9 +21,10 @@
 #      guests' machines and IOMMUs, checkpatch, spdxcheck, mbox, shellcheck.
 # The root stays in out/fresh/root for a look; the next run starts anew.
 #
-# A pass is recorded in out/fresh.passed with the hash of every file the
-# root gets but patches/ and the *.md files (what the steps run: scripts,
-# deps.list, Makefile, base.mk, guest/, configs/, tests/, .ci/). A run in
+# A pass is recorded in out/fresh.passed with the hash of the mirror and of
+# every file the root got (name, mode, content) but patches/ and the *.md
+# files (what the steps run: scripts, deps.list, Makefile, base.mk, guest/,
+# configs/, tests/, .ci/), hashed in the root as copied. A run in
 # the same clone within 24 hours of it, with the same hash, says so and
 # passes without a new root: the patches' content does not change which
 # packages the steps need (make check proves the patches themselves in its
@@ -140,16 +141,24 @@ mkdir -p "$OUT"
 u=$(unproved | tr '\n' ' ')
 [ -z "$u" ] || die "no real step in fresh.sh proves these packages of deps.list: $u"
 
-# harness_hash: the hash of what the root gets, less patches/ and *.md.
+MIRROR=${FRESH_MIRROR:-http://deb.debian.org}
+# harness_hash DIR: the hash of the mirror and of the project's files in
+# DIR (the project itself, or its copy in the root), less patches/ and
+# *.md: names, modes and contents.
 harness_hash() {
-	(cd "$TOP" && git ls-files -z --cached --others --exclude-standard |
-		tr '\0' '\n' | grep -v '^patches/\|\.md$' | sort |
-		while IFS= read -r f; do
-			[ -f "$f" ] && printf '%s %s\n' "$(git hash-object -- "$f")" "$f"
-		done) | git hash-object --stdin
+	{
+		echo "$MIRROR"
+		(cd "$TOP" && git ls-files -z --cached --others --exclude-standard) |
+			tr '\0' '\n' | grep -v '^patches/\|\.md$' | sort |
+			while IFS= read -r f; do
+				[ -f "$1/$f" ] || continue
+				printf '%s %s %s\n' "$(stat -c %a -- "$1/$f")" \
+					"$(git hash-object --no-filters -- "$1/$f")" "$f"
+			done
+	} | git hash-object --stdin
 }
 PASSED=$OUT/fresh.passed
-hash=$(harness_hash)
+hash=$(harness_hash "$TOP")
 if [ "${FRESH_FORCE:-0}" != 1 ] && [ -f "$PASSED" ]; then
 	phash='' ptime=''
 	read -r phash ptime <"$PASSED" || true
@@ -163,7 +172,6 @@ rm -f "$PASSED"
 
 F=$OUT/fresh
 ROOT=$F/root
-MIRROR=${FRESH_MIRROR:-http://deb.debian.org}
 rm -rf "$F"
 mkdir -p "$F"
 run_logged "a minimal bookworm root (mmdebstrap minbase + git, make) in ${ROOT#"$TOP"/}" \
@@ -183,6 +191,8 @@ mkdir -p "$ROOT$P"
 	die "cannot copy the project into $ROOT$P"
 [ -f "$ROOT$P/scripts/fresh.sh" ] ||
 	die "the project did not reach $ROOT$P (does git ls-files work here?)"
+# What is recorded on a pass: the harness as the root got it.
+hash=$(harness_hash "$ROOT$P")
 
 say "in the root: deps.sh, deps.list, the scripts' commands, a real step per package (usually $(usual fresh-inside)); logs: ${ROOT#"$TOP"/}$P/out/logs/"
 rc=0

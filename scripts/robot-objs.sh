@@ -14,7 +14,8 @@
 #
 # What passed is recorded in out/robot/verified, one line per commit tree,
 # arch and key (the hash of the list of files asked for, the allmodconfig
-# fragment and the compiler's version), with the files that config does
+# fragment, the compiler's version and this script and robot-lib.sh, which
+# say how to build and judge), with the files that config does
 # not build. A later run skips a patch and arch whose line is there (its
 # "ok" line says so): after a change to patch N, only patches N and later
 # have new trees and compile again. A fresh clone has no out/ and builds
@@ -142,7 +143,11 @@ VERIFIED=$R/verified
 key() {
 	_cc=gcc
 	[ "$1" = arm64 ] && _cc=aarch64-linux-gnu-gcc
-	{ echo "$files"; cat "$ALLMOD_FRAG"; "$_cc" --version | head -1; } | git hash-object --stdin
+	{
+		echo "$files"
+		cat "$ALLMOD_FRAG" "$TOP/scripts/robot-objs.sh" "$TOP/scripts/robot-lib.sh"
+		"$_cc" --version | head -1
+	} | git hash-object --stdin
 }
 keys=
 for a in $ARCHES; do keys="$keys $a:$(key "$a")"; done
@@ -170,7 +175,7 @@ for c in $commits; do
 			continue
 		fi
 		if [ -z "$out" ]; then
-			git -C "$WT" checkout -q --detach "$c"
+			git -C "$WT" checkout -q -f --detach "$c"
 			out=1
 		fi
 		_nb=
