@@ -151,16 +151,8 @@ static int vfio_cycle(int group_id, uint64_t *t)
 		}						\
 	} while (0)
 
-	rc = _vfio_container_open(&container);
-	if (!rc)
-		rc = _vfio_group_open(group_id, &group);
-	t1 = now_ns();
-	t[S_OPEN] = t1 - t0;
-	t0 = t1;
-	if (rc) {
-		fail("open container and group", rc);
-		goto out;
-	}
+	STEP(S_OPEN, "open container and group",
+	     _vfio_container_open(&container) ?: _vfio_group_open(group_id, &group));
 	STEP(S_SET_CONTAINER, "VFIO_GROUP_SET_CONTAINER",
 	     _vfio_group_set_container(group, container));
 	STEP(S_SET_IOMMU, "VFIO_SET_IOMMU", _vfio_set_iommu(container, VFIO_TYPE1v2_IOMMU));

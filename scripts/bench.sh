@@ -134,11 +134,22 @@ else
 	done
 fi
 
+# MED: the awk function med(a, n), the median of a[1..n] (sorted in place),
+# for both tables below.
+# shellcheck disable=SC2016 # awk program
+MED='
+	function med(a, n,   i, j, t) {
+		for (i = 2; i <= n; i++)
+			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+			}
+		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+	}'
 # The table: per metric, each kernel's boots' medians, in boot order.
 # shellcheck disable=SC2016 # awk program
 {
 	echo "make bench: $BOOTS boots of each kernel, alternately; x86_64, q35 + intel-iommu, TCG; no KASAN/lockdep"
-	cat "$LOGS/kernels.txt" 2>/dev/null || echo "base: v5.10.262 unpatched; series: (not recorded)"
+	cat "$LOGS/kernels.txt" 2>/dev/null || echo "base: $BASE_TAG unpatched; series: (not recorded)"
 	echo
 	for kind in base series; do
 		k=0
@@ -148,14 +159,7 @@ fi
 			tr -d '\r' <"$LOGS/$kind-$k.log" |
 				sed -n "s/^ *bench: \([a-z_]*\) median_ns=\([0-9]*\) .*/$kind $k \1 \2/p"
 		done
-	done | awk -v boots="$BOOTS" '
-	function med(a, n,   i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	done | awk -v boots="$BOOTS" "$MED"'
 	function us(ns) { return sprintf("%.1f", ns / 1000) }
 	{
 		v[$1, $2, $3] = $4
@@ -184,24 +188,20 @@ fi
 	[ -z "$failed" ] || echo "left out (failed their verdict): $failed"
 	echo
 	echo "kernel micro-benchmark (series, iommu.bench_dev=$BENCH_DEV), every round of every boot:"
-	users=$(cat "$LOGS"/series-*.log 2>/dev/null | tr -d '\r' |
-		sed -n 's/^# dmesg: .*dmaown-bench: .*, \([0-9]*\) kernel users before.*/\1/p' | sort -u | tr '\n' ' ')
+	# The hook's lines in the series's boots' kernel logs (the dmesg dump:
+	# the console has a copy of each).
+	micro=$(k=0
+		while [ "$k" -lt "$BOOTS" ]; do
+			k=$((k + 1))
+			[ ! -f "$LOGS/series-$k.log" ] || cat "$LOGS/series-$k.log"
+		done | tr -d '\r' | sed -n 's/^# dmesg: .*dmaown-bench: //p')
+	users=$(printf '%s\n' "$micro" |
+		sed -n 's/.*, \([0-9]*\) kernel users before.*/\1/p' | sort -u | tr '\n' ' ')
 	[ -z "$users" ] || echo "  the group's kernel users before each run: $users"
 
-	k=0
-	while [ "$k" -lt "$BOOTS" ]; do
-		k=$((k + 1))
-		[ ! -f "$LOGS/series-$k.log" ] || cat "$LOGS/series-$k.log"
-	done | tr -d '\r' |
-		sed -n 's/^# dmesg: .*dmaown-bench: .* pairs \([0-9]*\): use+unuse \([0-9]*\) ps, mutex \([0-9]*\) ps, get+put \([0-9]*\) ps.*/\1 \2 \3 \4/p' |
-		awk '
-	function med(a, n,   i, j, t) {
-		for (i = 2; i <= n; i++)
-			for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-			}
-		return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-	}
+	printf '%s\n' "$micro" |
+		sed -n 's/.* pairs \([0-9]*\): use+unuse \([0-9]*\) ps, mutex \([0-9]*\) ps, get+put \([0-9]*\) ps.*/\1 \2 \3 \4/p' |
+		awk "$MED"'
 	{ n++; pairs = $1; u[n] = $2; mx[n] = $3; g[n] = $4; r[n] = $2 / $3 }
 	END {
 		if (!n) { print "  no dmaown-bench lines (hook not run?)"; exit }
