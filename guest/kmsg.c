@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * guest/kmsg.c - what the kernel logged during a test: its reports.
+ * guest/kmsg.c - what the kernel logged during a test: its reports, and
+ * what kmemleak found.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -9,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include "common.h"
 #include "kmsg.h"
+#include "sysfs.h"
 
 /*
  * A kernel message containing one of these is a report (as in
@@ -33,6 +36,11 @@ static const char *const report_marks[] = {
 	"Completion-Wait loop timed out", "IOMMU event log overflow",
 	/* virtio-iommu: a fault the device reports */
 	"fault from EP",
+	/* lockdep, RCU, the hung task detector, kmemleak */
+	"possible circular locking", "possible recursive locking",
+	"inconsistent lock state", "bad unlock balance detected",
+	"suspicious RCU usage", "blocked for more than",
+	"suspected memory leak",
 };
 static const char *const frame_marks[] = {
 	"[ cut here ]", "Call trace:", "Call Trace:",
@@ -115,4 +123,51 @@ int _kmsg_reports(int fd, char *first, size_t len)
 		strong = strong || kind == 2;
 		reports++;
 	}
+}
+
+#define KMEMLEAK	"/sys/kernel/debug/kmemleak"
+
+static int kmemleak_there(void)
+{
+	if (access(KMEMLEAK, F_OK))
+		mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+	return access(KMEMLEAK, F_OK) ? -ENOENT : 0;
+}
+
+static int kmemleak_cmd(const char *cmd)
+{
+	int rc = kmemleak_there();
+
+	return rc ?: _sysfs_write(KMEMLEAK, cmd);
+}
+
+int _kmemleak_start(void)
+{
+	return kmemleak_cmd("scan") ?: kmemleak_cmd("clear");
+}
+
+int _kmemleak_new_leaks(void)
+{
+	char line[256];
+	int n = 0, rc;
+	FILE *f;
+
+	rc = kmemleak_there();
+	if (rc)
+		return rc;
+	sleep(6);
+	rc = kmemleak_cmd("scan") ?: kmemleak_cmd("scan");
+	if (rc)
+		return rc;
+	f = fopen(KMEMLEAK, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strstr(line, "unreferenced object"))
+			n++;
+		if (n && n <= 3)
+			printf("# kmemleak: %s", line);
+	}
+	fclose(f);
+	return n;
 }

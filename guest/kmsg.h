@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * guest/kmsg.h - what the kernel logged during a test: its reports.
+ * guest/kmsg.h - what the kernel logged during a test: its reports, and
+ * what kmemleak found.
  *
  * Functions return a count or fd on success and -errno on failure.
  */
@@ -16,11 +17,22 @@ int _kmsg_open(void);
  * Read the kernel's records logged since _kmsg_open() or the last call,
  * and count the lines among them that are or frame a kernel report:
  * WARNING, BUG, Oops, KASAN, UBSAN, panic, a bad page, an unhandled fault,
- * "cut here" and call trace lines, an IOMMU fault (an SMMUv3 event or
- * error, a DMAR fault). The first report line (else the first framing
+ * lockdep, RCU, hung task and kmemleak reports, "cut here" and call trace
+ * lines, an IOMMU fault (an SMMUv3 event or error, a DMAR fault). The first report line (else the first framing
  * line) goes to @first ("" if none). Records overwritten before they were
  * read are skipped: read often enough that the ring buffer does not wrap.
  */
 int _kmsg_reports(int fd, char *first, size_t len);
+
+/*
+ * kmemleak (debugfs mounted if need be). _kmemleak_start() scans and marks
+ * every leak found so far as seen. _kmemleak_new_leaks() waits until what
+ * was allocated since is old enough to report (5 s), scans twice, and
+ * returns the number of objects reported as leaked since the start, the
+ * first lines of the list printed as "# kmemleak: ...". Both return
+ * -ENOENT when the kernel has no kmemleak.
+ */
+int _kmemleak_start(void);
+int _kmemleak_new_leaks(void);
 
 #endif

@@ -28,6 +28,7 @@
 #include "kselftest_harness.h"
 
 #include "common.h"
+#include "devices.h"
 #include "proc.h"
 #include "sysfs.h"
 #include "vfio.h"
@@ -140,6 +141,26 @@
 	CHECK_OK(_vfio_device_fd(g, bdf, fd), "VFIO_GROUP_GET_DEVICE_FD %s", bdf)
 #define vfio_config_ids(dev, vendor, devid) \
 	CHECK_OK(_vfio_config_ids(dev, vendor, devid), "config space read")
+
+/*
+ * For a FIXTURE_TEARDOWN: put the two e1000 of the shared group back on
+ * e1000 as at boot, each with its netdev; a miss fails the test.
+ */
+static inline void restore_shared_group(struct __test_metadata *_metadata)
+{
+	static const char *const bdfs[] = { DEV_E1000_A, DEV_E1000_B };
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < ARRAY_SIZE(bdfs); i++) {
+		rc = _pci_restore_netdev(bdfs[i], "e1000", 5000);
+		if (rc) {
+			TH_LOG("teardown: put %s back on e1000: %s", bdfs[i],
+			       errno_name(-rc));
+			_metadata->passed = 0;
+		}
+	}
+}
 
 /* proc.h */
 #define proc_spawn(argv, in, out) \

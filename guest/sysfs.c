@@ -426,3 +426,23 @@ int _pci_children_wait(const char *bdf, const char *prefix, int ms)
 {
 	return poll_ms(_pci_children, bdf, prefix, ms);
 }
+
+int _pci_restore_netdev(const char *bdf, const char *drv, int ms)
+{
+	int rc = _pci_restore(bdf, drv);
+
+	return rc ?: _pci_netdev_wait(bdf, ms);
+}
+
+unsigned long cmdline_ul(const char *key, unsigned long def)
+{
+	char line[1024], *p, *save;
+	size_t klen = strlen(key);
+
+	if (_path_read_line("/proc/cmdline", line, sizeof(line)))
+		return def;
+	for (p = strtok_r(line, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		if (!strncmp(p, key, klen) && p[klen] == '=')
+			return strtoul(p + klen + 1, NULL, 10);
+	return def;
+}

@@ -36,6 +36,9 @@ int _dev_group(const char *bus, const char *dev);
  */
 int _dev_restore(const char *bus, const char *dev, const char *drv);
 
+/* _pci_restore(), then wait up to @ms for its netdev (a NIC driver). */
+int _pci_restore_netdev(const char *bdf, const char *drv, int ms);
+
 /* Set driver_override to @drv; NULL or "" clears it. */
 int _dev_driver_override(const char *bus, const char *dev, const char *drv);
 
@@ -95,5 +98,8 @@ int _pci_children_wait(const char *bdf, const char *prefix, int ms);
 
 /* Wait up to @ms milliseconds for @path to exist; -ETIMEDOUT if it does not. */
 int _path_wait(const char *path, int ms);
+
+/* The number after `@key=` on the kernel command line; @def if absent. */
+unsigned long cmdline_ul(const char *key, unsigned long def);
 
 #endif

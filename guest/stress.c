@@ -1,0 +1,468 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * guest/stress.c - the shared group under concurrent load, with lockdep,
+ * KASAN and kmemleak watching (make stress; a short form in make check).
+ *
+ * Worker processes use the shared group (devices.h SHARED_GROUP) at once:
+ *  - drv: DEV_E1000_B bound to e1000 and unbound again (a kernel DMA
+ *    driver; refused with EBUSY while a container holds the group);
+ *  - ctr0, ctr1, ctr2: each with a container of its own, races for the
+ *    group (only one process can have it open: EBUSY for the others) and,
+ *    once it has it, SET_CONTAINER (refused with EPERM while e1000 is bound),
+ *    SET_IOMMU type1v2, MAP_DMA of one page, GET_DEVICE_FD of DEV_E1000_A
+ *    (on vfio-pci throughout), a config space read, the device fd closed,
+ *    UNMAP_DMA, then the group released in one of three ways in turn:
+ *    UNSET_CONTAINER and close, close without UNSET, the container closed
+ *    before the group. Every fourth round instead asks GET_DEVICE_FD of the
+ *    group outside any container (EINVAL);
+ *  - rm: DEV_E1000_B removed (/sys/bus/pci/devices/<B>/remove) and found
+ *    again by /sys/bus/pci/rescan; counted by whether a container held
+ *    the group at the removal. A device found while the group is held joins
+ *    it, and e1000's probe is refused;
+ *  - the checker (the parent): samples, until every worker has done its
+ *    rounds, the invariant "never a kernel DMA driver bound while a
+ *    container holds the group" (DEV_E1000_B's driver read between two
+ *    reads of the holder's epoch: a container held the group throughout
+ *    if the epoch did not move and said held), and reads the kernel log.
+ *
+ * Every call's errno is checked against the ones the contract allows
+ * (listed at each call); anything else is a violation. After the workers
+ * stop, the group must be claimable (DEV_E1000_B unbound: a container
+ * takes the group and opens DEV_E1000_A) and e1000 must bind again once it
+ * is released. Then kmemleak scans: objects leaked during the run are
+ * reports. Result: 0 kernel reports (WARN, BUG, lockdep, KASAN, kmemleak,
+ * hung task, as guest/kmsg.c reads them) and 0 violations, and the rate.
+ *
+ * Rounds per worker: `dmaown.stress=N` on the kernel command line (default
+ * 20, the short form of make check; make stress asks for 1000), within
+ * `dmaown.stress_s=S` seconds (default 900), or the test fails.
+ *
+ * The unpatched base dies here: e1000 bound into a group a container holds
+ * hits the BUG_ON in vfio's group notifier (drv or rm, whichever is first).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#include "devices.h"
+#include "kmsg.h"
+#include "selftest.h"
+
+#define NR_CTR		3
+#define MSG_LEN		200
+
+enum { W_DRV, W_CTR0, W_RM = W_CTR0 + NR_CTR, NR_WORKERS };
+static const char *const worker_name[NR_WORKERS] = {
+	"drv", "ctr0", "ctr1", "ctr2", "rm",
+};
+
+/* What the workers and the checker share (MAP_SHARED). */
+struct shared {
+	int stop;
+	/* The group is in a container (holder's view); epoch moves at each change. */
+	int held;
+	unsigned long epoch;
+	unsigned long rounds[NR_WORKERS];
+	/* Outcomes: [worker][kind], kinds per worker below. */
+	unsigned long count[NR_WORKERS][4];
+	unsigned long violations;
+	char first_violation[MSG_LEN];
+};
+static struct shared *sh;
+
+/* count[] kinds */
+enum { C_OK, C_BUSY, C_GONE, C_OTHER };
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void violation(const char *fmt, ...)
+{
+	char msg[MSG_LEN];
+	unsigned long n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	n = __atomic_fetch_add(&sh->violations, 1, __ATOMIC_SEQ_CST);
+	if (n == 0)
+		snprintf(sh->first_violation, sizeof(sh->first_violation), "%s", msg);
+	if (n < 5)
+		fprintf(stderr, "stress: violation: %s\n", msg);
+}
+
+/* @rc (0 or -errno) of @what must be 0 or one of the errnos in @ok (0-ended). */
+static bool allowed(int w, const char *what, int rc, const int *ok)
+{
+	if (!rc)
+		return true;
+	for (; *ok; ok++)
+		if (-rc == *ok)
+			return true;
+	violation("%s: %s: %s (%s)", worker_name[w], what, errno_name(-rc),
+		  strerror(-rc));
+	return false;
+}
+
+#define ALLOW(w, what, rc, ...) \
+	allowed(w, what, rc, (const int []){ __VA_ARGS__, 0 })
+
+static void rand_sleep_us(unsigned int max)
+{
+	usleep(rand() % (max + 1));
+}
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&sh->stop, __ATOMIC_ACQUIRE);
+}
+
+static void set_held(int held)
+{
+	if (!held)
+		__atomic_add_fetch(&sh->epoch, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&sh->held, held, __ATOMIC_SEQ_CST);
+	if (held)
+		__atomic_add_fetch(&sh->epoch, 1, __ATOMIC_SEQ_CST);
+}
+
+/* drv: e1000 on DEV_E1000_B, bound and unbound. */
+static void drv_worker(void)
+{
+	char drv[DRV_NAME_LEN];
+	int rc;
+
+	while (!stopping()) {
+		rc = _pci_driver(DEV_E1000_B, drv, sizeof(drv));
+		/* ENODEV, ENOENT: removed by rm */
+		if (!ALLOW(W_DRV, "read driver", rc, ENODEV, ENOENT))
+			break;
+		if (rc) {
+			sh->count[W_DRV][C_GONE]++;
+		} else if (!strcmp(drv, "e1000")) {
+			/* ENODEV: unbound or removed meanwhile */
+			rc = _pci_unbind("e1000", DEV_E1000_B);
+			ALLOW(W_DRV, "unbind e1000", rc, ENODEV);
+			sh->count[W_DRV][rc ? C_GONE : C_OTHER]++;
+		} else {
+			/* EBUSY: the group is held; ENODEV: gone, or bound by a rescan */
+			rc = _pci_bind("e1000", DEV_E1000_B);
+			ALLOW(W_DRV, "bind e1000", rc, EBUSY, ENODEV);
+			sh->count[W_DRV][rc == -EBUSY ? C_BUSY : rc ? C_GONE : C_OK]++;
+		}
+		__atomic_add_fetch(&sh->rounds[W_DRV], 1, __ATOMIC_RELAXED);
+		rand_sleep_us(2000);
+	}
+}
+
+/* One round of a container worker; @variant 0-3 as in the header. */
+static void ctr_round(int w, int group_id, void *buf, int variant)
+{
+	int container = -1, group = -1, device = -1, rc;
+	uint16_t vendor, devid;
+	uint64_t unmapped;
+	bool set = false;
+
+	rc = _vfio_group_open(group_id, &group);
+	/* EBUSY: another worker has it open */
+	if (!ALLOW(w, "open group", rc, EBUSY) || rc) {
+		sh->count[w][C_BUSY]++;
+		return;
+	}
+	if (variant == 3) {
+		/* Outside any container: no device fd. */
+		rc = _vfio_device_fd(group, DEV_E1000_A, &device);
+		if (!rc)
+			violation("%s: GET_DEVICE_FD outside a container succeeded", worker_name[w]);
+		else
+			ALLOW(w, "GET_DEVICE_FD outside a container", rc, EINVAL);
+		sh->count[w][C_OTHER]++;
+		goto out;
+	}
+	rc = _vfio_container_open(&container);
+	if (!ALLOW(w, "open container", rc, 0) || rc)
+		goto out;
+	rc = _vfio_group_set_container(group, container);
+	/* EPERM: e1000 is bound to a member (iommu_group_claim_dma_owner()) */
+	if (!ALLOW(w, "SET_CONTAINER", rc, EPERM) || rc) {
+		sh->count[w][C_BUSY]++;
+		goto out;
+	}
+	set = true;
+	set_held(1);
+	rc = _vfio_set_iommu(container, VFIO_TYPE1v2_IOMMU);
+	if (!ALLOW(w, "SET_IOMMU", rc, 0) || rc)
+		goto out;
+	rc = _vfio_map_dma(container, buf, VFIO_TEST_IOVA, 4096);
+	if (!ALLOW(w, "MAP_DMA", rc, 0) || rc)
+		goto out;
+	rc = _vfio_device_fd(group, DEV_E1000_A, &device);
+	if (ALLOW(w, "GET_DEVICE_FD", rc, 0) && !rc) {
+		rc = _vfio_config_ids(device, &vendor, &devid);
+		ALLOW(w, "config read", rc, 0);
+		close_fd(&device);
+	}
+	rc = _vfio_unmap_dma(container, VFIO_TEST_IOVA, 4096, &unmapped);
+	ALLOW(w, "UNMAP_DMA", rc, 0);
+	sh->count[w][C_OK]++;
+out:
+	close_fd(&device);
+	if (set) {
+		/* The group stays held until the release below. */
+		set_held(0);
+		switch (variant) {
+		case 0:
+			rc = _vfio_group_unset_container(group);
+			ALLOW(w, "UNSET_CONTAINER", rc, 0);
+			break;
+		case 2:
+			close_fd(&container);
+			break;
+		}
+	}
+	close_fd(&group);
+	close_fd(&container);
+}
+
+static void ctr_worker(int w, int group_id)
+{
+	void *buf;
+
+	buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (buf == MAP_FAILED) {
+		violation("%s: mmap: %s", worker_name[w], strerror(errno));
+		return;
+	}
+	while (!stopping()) {
+		unsigned long r = sh->rounds[w];
+
+		ctr_round(w, group_id, buf, r % 4);
+		__atomic_add_fetch(&sh->rounds[w], 1, __ATOMIC_RELAXED);
+		rand_sleep_us(2000);
+	}
+}
+
+/*
+ * rm: DEV_E1000_B removed and found again. Counted as removed while the
+ * group was held throughout the removal (C_BUSY), free throughout (C_OK),
+ * or changing meanwhile (C_OTHER).
+ */
+static void rm_worker(void)
+{
+	unsigned long e0, e1;
+	char path[80];
+	int held, rc;
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", DEV_E1000_B);
+	while (!stopping()) {
+		e0 = __atomic_load_n(&sh->epoch, __ATOMIC_SEQ_CST);
+		held = __atomic_load_n(&sh->held, __ATOMIC_SEQ_CST);
+		rc = _sysfs_write(path, "1");
+		e1 = __atomic_load_n(&sh->epoch, __ATOMIC_SEQ_CST);
+		/* ENOENT: not there (a rescan of ours did not find it?) */
+		ALLOW(W_RM, "remove", rc, ENOENT);
+		if (!rc)
+			sh->count[W_RM][e0 != e1 ? C_OTHER : held ? C_BUSY : C_OK]++;
+		else
+			sh->count[W_RM][C_GONE]++;
+		rand_sleep_us(20000);
+		rc = _sysfs_write("/sys/bus/pci/rescan", "1");
+		ALLOW(W_RM, "rescan", rc, 0);
+		__atomic_add_fetch(&sh->rounds[W_RM], 1, __ATOMIC_RELAXED);
+		rand_sleep_us(100000);
+	}
+}
+
+/* A kernel driver (not vfio-pci, not none) bound to a member of @group_id. */
+static bool kernel_driver_in(int group_id, char *bdf, size_t len)
+{
+	char members[8][PCI_ADDR_LEN], drv[DRV_NAME_LEN];
+	int n, i;
+
+	n = _pci_group_members(group_id, members, ARRAY_SIZE(members));
+	for (i = 0; i < n && i < (int)ARRAY_SIZE(members); i++) {
+		if (_pci_driver(members[i], drv, sizeof(drv)))
+			continue;	/* removed meanwhile */
+		if (drv[0] && strcmp(drv, "vfio-pci")) {
+			snprintf(bdf, len, "%s on %s", members[i], drv);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Add the kernel's report lines since the last call to *@reports. */
+static void read_reports(int kfd, int *reports, char *first, size_t len)
+{
+	char line[MSG_LEN];
+	int rc = _kmsg_reports(kfd, line, sizeof(line));
+
+	if (rc <= 0)
+		return;
+	if (!*reports)
+		snprintf(first, len, "%s", line);
+	*reports += rc;
+}
+
+FIXTURE(stress) {
+	int unused;
+};
+
+FIXTURE_SETUP(stress)
+{
+}
+
+FIXTURE_TEARDOWN(stress)
+{
+	_sysfs_write("/sys/bus/pci/rescan", "1");
+	restore_shared_group(_metadata);
+}
+
+TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
+{
+	unsigned long target = cmdline_ul("dmaown.stress", 20);
+	unsigned long cap = cmdline_ul("dmaown.stress_s", 900);
+	unsigned long samples = 0, held_samples = 0, total = 0, e0, e1;
+	char first[MSG_LEN] = "", where[MSG_LEN], path[32];
+	int kfd, reports = 0, group_id, w, rc, leaks;
+	pid_t pid[NR_WORKERS];
+	double t0, t, last_kmsg = 0;
+	struct vfio_dev v;
+	bool done = false;
+	int held;
+
+	sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
+		  MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(sh != MAP_FAILED, "mmap: %s", strerror(errno));
+	memset(sh, 0, sizeof(*sh));
+
+	group_id = pci_group(DEV_E1000_A);
+	REQUIRE(pci_group(DEV_E1000_B) == group_id, "%s and %s: not one group",
+		DEV_E1000_A, DEV_E1000_B);
+	CHECK_OK(_pci_reprobe(DEV_E1000_A, "vfio-pci"), "hand %s to vfio-pci", DEV_E1000_A);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", group_id);
+	CHECK_OK(_path_wait(path, 5000), "wait for %s", path);
+
+	/* Leaks from before the run are not ours: scan, then mark them seen. */
+	rc = _kmemleak_start();
+	if (rc == -ENOENT)
+		TH_LOG("no kmemleak in this kernel: leaks are not looked for");
+	else
+		CHECK_OK(rc, "kmemleak scan + clear");
+
+	kfd = CHECK_OK(_kmsg_open(), "open /dev/kmsg");
+	TH_LOG("%d workers on group %d (%s on vfio-pci, %s bound and unbound, removed and rescanned), %lu rounds each, at most %lu s",
+	       NR_WORKERS, group_id, DEV_E1000_A, DEV_E1000_B, target, cap);
+	t0 = now_s();
+	for (w = 0; w < NR_WORKERS; w++) {
+		pid[w] = fork();
+		REQUIRE(pid[w] >= 0, "fork: %s", strerror(errno));
+		if (pid[w])
+			continue;
+		srand(getpid());
+		if (w == W_DRV)
+			drv_worker();
+		else if (w == W_RM)
+			rm_worker();
+		else
+			ctr_worker(w, group_id);
+		_exit(0);
+	}
+
+	/* The checker. */
+	while (!done) {
+		e0 = __atomic_load_n(&sh->epoch, __ATOMIC_SEQ_CST);
+		held = __atomic_load_n(&sh->held, __ATOMIC_SEQ_CST);
+		rc = kernel_driver_in(group_id, where, sizeof(where));
+		e1 = __atomic_load_n(&sh->epoch, __ATOMIC_SEQ_CST);
+		samples++;
+		if (held && e0 == e1) {
+			held_samples++;
+			if (rc)
+				violation("checker: %s while a container holds group %d",
+					  where, group_id);
+		}
+		t = now_s();
+		if (t - last_kmsg > 0.2) {
+			read_reports(kfd, &reports, first, sizeof(first));
+			last_kmsg = t;
+		}
+		done = true;
+		for (w = 0; w < NR_WORKERS; w++)
+			if (sh->rounds[w] < target)
+				done = false;
+		if (t - t0 > cap || sh->violations || reports)
+			done = true;
+		usleep(1000);
+	}
+	__atomic_store_n(&sh->stop, 1, __ATOMIC_RELEASE);
+	for (w = 0; w < NR_WORKERS; w++)
+		waitpid(pid[w], NULL, 0);
+	t = now_s() - t0;
+
+	for (w = 0; w < NR_WORKERS; w++)
+		total += sh->rounds[w];
+	TH_LOG("%lu rounds in %.0f s: %.0f rounds/min", total, t, total * 60 / t);
+	TH_LOG("drv %lu: bound %lu, refused EBUSY %lu, unbound %lu, gone %lu",
+	       sh->rounds[W_DRV], sh->count[W_DRV][C_OK], sh->count[W_DRV][C_BUSY],
+	       sh->count[W_DRV][C_OTHER], sh->count[W_DRV][C_GONE]);
+	for (w = W_CTR0; w < W_RM; w++)
+		TH_LOG("%s %lu: full cycles %lu, refused %lu (EBUSY: group open elsewhere; EPERM: e1000 bound), outside a container %lu",
+		       worker_name[w], sh->rounds[w], sh->count[w][C_OK],
+		       sh->count[w][C_BUSY], sh->count[w][C_OTHER]);
+	TH_LOG("rm %lu: removed while held %lu, while free %lu, while changing %lu, absent %lu",
+	       sh->rounds[W_RM], sh->count[W_RM][C_BUSY], sh->count[W_RM][C_OK],
+	       sh->count[W_RM][C_OTHER], sh->count[W_RM][C_GONE]);
+	TH_LOG("checker: %lu samples, %lu with the group held", samples, held_samples);
+	REQUIRE(!sh->violations, "%lu violations, the first: %s", sh->violations,
+		sh->first_violation);
+	for (w = 0; w < NR_WORKERS; w++)
+		REQUIRE(sh->rounds[w] >= target, "%s: %lu rounds of %lu in %lu s",
+			worker_name[w], sh->rounds[w], target, cap);
+	REQUIRE(held_samples && sh->count[W_RM][C_BUSY] && sh->count[W_DRV][C_OK] &&
+		sh->count[W_DRV][C_BUSY],
+		"the run did not cover each case (held samples, removal while held, bind, bind refused)");
+
+	/* Released, the group is claimable, and e1000 binds again. */
+	CHECK_OK(_sysfs_write("/sys/bus/pci/rescan", "1"), "rescan");
+	if (_pci_driver(DEV_E1000_B, where, sizeof(where)) == 0 && where[0])
+		pci_unbind(where, DEV_E1000_B);
+	vfio_dev_init(&v, DEV_E1000_A);
+	rc = _vfio_dev_open(&v, NULL);
+	_vfio_dev_close(&v, NULL);
+	REQUIRE(!rc, "the released group: %s: %s", v.step, errno_name(-rc));
+	pci_bind("e1000", DEV_E1000_B);
+
+	read_reports(kfd, &reports, first, sizeof(first));
+	REQUIRE(!reports, "%d kernel report lines, the first: %s", reports, first);
+
+	leaks = _kmemleak_new_leaks();
+	if (leaks != -ENOENT) {
+		CHECK_OK(leaks, "kmemleak scan");
+		REQUIRE(!leaks, "kmemleak: %d objects leaked during the run", leaks);
+		TH_LOG("kmemleak: no leak");
+	}
+}
+
+TEST_HARNESS_MAIN
