@@ -7,10 +7,10 @@
 include base.mk
 
 S := scripts
-export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH BOOTS NOCACHE
+export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH BOOTS NOCACHE ITER CAP STRIDE BASE_RUN
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc kselftest-host mutants checkpatch each-patch kunit guest \
-	harness-test demo check bench fresh robot-objs robot-warnings config-corners clean distclean
+	harness-test demo check bench stress fresh robot-objs robot-warnings config-corners clean distclean
 
 help:
 	@echo 'linux-dma-ownership: IOMMU DMA ownership for Linux $(BASE_VERSION)'
@@ -20,6 +20,9 @@ help:
 	@echo '  make check         every test (what CI runs)'
 	@echo '  make bench         run-time cost of the series vs the base, x86_64 guests'
 	@echo '                     without debug options, alternately [BOOTS=3] (~5 min warm)'
+	@echo '  make stress        the long form of the reliability tests: concurrent load,'
+	@echo '                     every allocation failing in turn, bad input, on the debug'
+	@echo '                     guests, and the base [ITER=1000 STRIDE=1 ARCHES=...]'
 	@echo
 	@echo '  make deps          install the Debian packages the harness needs (root)'
 	@echo '  make tree          out/linux = pinned $(BASE_TAG) + patches/ (git am)'
@@ -78,6 +81,8 @@ demo:
 	@$(S)/demo.sh
 check:
 	@$(S)/check.sh
+stress:
+	@$(S)/stress.sh
 bench:
 	@$(S)/bench.sh
 fresh:

@@ -342,6 +342,29 @@ t_bench_missing_boot() { bench_report 4; expect 0 '398500.0 397032.2 - | 400124.
 t_bench_no_logs() { mkdir -p "$TMP/empty" && bench_report 1 "$TMP/empty"; expect 2 'REPORT=1: no '; }
 t_bench_bad_boots() { bench_report 2x; expect 2 'BOOTS=2x: expected a whole number'; }
 
+# scripts/badinput-table.sh on captured rows: base and series side by side.
+badinput_table() {
+	OUT=$("$TOP/scripts/badinput-table.sh" "$@" 2>&1) && RC=0 || RC=$?
+}
+t_badinput_table() {
+	badinput_table "$FIX/badinput/series.log" "$FIX/badinput/base.log"
+	expect 0 '| VFIO_GROUP_SET_CONTAINER, container fd -1 | EINVAL | EINVAL | 0 |' \
+		'| VFIO_GROUP_SET_CONTAINER while e1000 is bound to a member | EPERM | ok **(differs)** | 0 |' \
+		'| e1000/bind, no such device | ENODEV | - **(differs)** | 0 |'
+}
+# A row not answered as documented, or with a kernel report, fails.
+t_badinput_not_documented() {
+	sed 's/|EINVAL|EINVAL|0|/|EBADF|EINVAL|0|/; s/|ENODEV|ENODEV|0|/|ENODEV|ENODEV|2|/' \
+		"$FIX/badinput/series.log" >"$TMP/series.log"
+	badinput_table "$TMP/series.log" "$FIX/badinput/base.log"
+	expect 1 '| VFIO_GROUP_SET_CONTAINER, container fd -1 | EBADF | EINVAL **(differs)** **NOT AS DOCUMENTED: want EINVAL** | 0 |' \
+		'| e1000/bind, no such device | ENODEV | - **(differs)** **NOT AS DOCUMENTED: want ENODEV** | 2 |'
+}
+t_badinput_no_rows() {
+	badinput_table "$FIX/badinput/series.log" "$FIX/bench/base-1.log"
+	expect 2 'has no badinput rows'
+}
+
 EXTRA='crlf_endings lf_endings no_printk_timestamps benign_lookalikes
 quiet_prints_one_line flipped_result flipped_nested_result dropped_result
 report_in_dmesg_only no_sentinel sentinel_before_last_result second_boot
@@ -350,7 +373,8 @@ base_crash_in_other_test base_crash_outside_tests base_no_crash
 base_warn_earlier base_stack_dump_earlier base_other_report diff_same_log
 diff_flipped_result diff_no_patched_log no_arguments two_arguments
 missing_file directory help expect_crash_no_log diff_no_base_log
-bench_table bench_missing_boot bench_no_logs bench_bad_boots'
+bench_table bench_missing_boot bench_no_logs bench_bad_boots
+badinput_table badinput_not_documented badinput_no_rows'
 
 FIXTURES=$(cd "$FIX" && ls -- *.log)
 n=0
