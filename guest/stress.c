@@ -5,20 +5,23 @@
  *
  * Worker processes use the shared group (devices.h SHARED_GROUP) at once:
  *  - drv: DEV_E1000_B bound to e1000 and unbound again (a kernel DMA
- *    driver; refused with EBUSY while a container holds the group);
+ *    driver; refused with EBUSY while a container holds the group), then
+ *    100-400 ms without a driver;
  *  - ctr0, ctr1, ctr2: each with a container of its own, races for the
  *    group (only one process can have it open: EBUSY for the others) and,
  *    once it has it, SET_CONTAINER (refused with EPERM while e1000 is bound),
  *    SET_IOMMU type1v2, MAP_DMA of one page, GET_DEVICE_FD of DEV_E1000_A
  *    (on vfio-pci throughout), a config space read, the device fd closed,
- *    UNMAP_DMA, then the group released in one of three ways in turn:
+ *    UNMAP_DMA, 50-250 ms more with the group held, then the group
+ *    released in one of three ways in turn:
  *    UNSET_CONTAINER and close, close without UNSET, the container closed
  *    before the group. Every fourth round instead asks GET_DEVICE_FD of the
  *    group outside any container (EINVAL);
- *  - rm: DEV_E1000_B removed (/sys/bus/pci/devices/<B>/remove) and found
+ *  - rm: RM_DEV removed (/sys/bus/pci/devices/<RM_DEV>/remove) and found
  *    again by /sys/bus/pci/rescan; counted by whether a container held
- *    the group at the removal. A device found while the group is held joins
- *    it, and e1000's probe is refused;
+ *    the group at the removal. On arm64, RM_DEV is DEV_E1000_B: a member
+ *    found while the group is held joins it, and e1000's probe is refused.
+ *    On x86_64 it is DEV_AHCI, of a group of its own (see RM_DEV);
  *  - the checker (the parent): samples, until every worker has done its
  *    rounds, the invariant "never a kernel DMA driver bound while a
  *    container holds the group" (DEV_E1000_B's driver read between two
@@ -64,6 +67,27 @@
 #include "selftest.h"
 
 #define NR_CTR		3
+/*
+ * What rm removes and finds again. Not a member of the shared group on
+ * x86_64: there the members sit behind a conventional PCI bridge and share
+ * its DMA alias, and 5.10's intel-iommu, removing one, clears the alias's
+ * context entry under the members that stay (domain_context_clear() walks
+ * every alias); their next attach then finds their old domain and fails
+ * with EBUSY for good, series or not (seen here: no claim succeeded after
+ * the first removal). arm64's members, two functions of one slot, have
+ * stream IDs of their own. Nor the e1000e: QEMU 7.2 aborts on an MSI-X
+ * table write out of range when its e1000e is removed and found again
+ * (hw/pci/msix.c:218, seen here).
+ */
+#ifdef DEV_BRIDGE
+#define RM_DEV		DEV_AHCI
+#define RM_DRV		"ahci"
+#define RM_NETDEV	0
+#else
+#define RM_DEV		DEV_E1000_B
+#define RM_DRV		"e1000"
+#define RM_NETDEV	1
+#endif
 /* Held by rm across a removal or rescan, by a ctr worker across a device fd. */
 #define BUS_LOCK	"/tmp/stress-bus.lock"
 #define MSG_LEN		200
@@ -209,6 +233,9 @@ static void drv_worker(void)
 			rc = _pci_unbind("e1000", DEV_E1000_B);
 			ALLOW(W_DRV, "unbind e1000", rc, ENODEV);
 			sh->count[W_DRV][rc ? C_GONE : C_OTHER]++;
+			/* A while without a kernel driver: the containers' turn. */
+			if (!rc)
+				usleep(100000 + rand() % 300000);
 		} else {
 			/* EBUSY: the group is held; ENODEV: gone, or bound by a rescan */
 			rc = _pci_bind("e1000", DEV_E1000_B);
@@ -281,6 +308,8 @@ static void ctr_round(int w, int group_id, void *buf, int variant)
 	rc = _vfio_unmap_dma(container, VFIO_TEST_IOVA, 4096, &unmapped);
 	ALLOW(w, "UNMAP_DMA", rc, 0);
 	sh->count[w][C_OK]++;
+	/* Hold the group a while: rm removes members of a held group too. */
+	usleep(50000 + rand() % 200000);
 out:
 	close_fd(&device);
 	if (set) {
@@ -333,7 +362,7 @@ static void rm_worker(void)
 	int held, lock, rc;
 	char path[80];
 
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", DEV_E1000_B);
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", RM_DEV);
 	while (!stopping()) {
 		lock = bus_lock();
 		e0 = __atomic_load_n(&sh->epoch, __ATOMIC_SEQ_CST);
@@ -398,8 +427,15 @@ FIXTURE_SETUP(stress)
 
 FIXTURE_TEARDOWN(stress)
 {
+	int rc;
+
 	_sysfs_write("/sys/bus/pci/rescan", "1");
 	restore_shared_group(_metadata);
+	rc = RM_NETDEV ? _pci_restore_netdev(RM_DEV, RM_DRV, 5000) : _pci_restore(RM_DEV, RM_DRV);
+	if (rc) {
+		TH_LOG("teardown: put %s back on %s: %s", RM_DEV, RM_DRV, errno_name(-rc));
+		_metadata->passed = 0;
+	}
 }
 
 TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
@@ -436,8 +472,8 @@ TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
 		CHECK_OK(rc, "kmemleak scan + clear");
 
 	kfd = CHECK_OK(_kmsg_open(), "open /dev/kmsg");
-	TH_LOG("%d workers on group %d (%s on vfio-pci, %s bound and unbound, removed and rescanned), %lu rounds each, at most %lu s",
-	       NR_WORKERS, group_id, DEV_E1000_A, DEV_E1000_B, target, cap);
+	TH_LOG("%d workers on group %d (%s on vfio-pci, %s bound and unbound; %s removed and rescanned), %lu rounds each, at most %lu s",
+	       NR_WORKERS, group_id, DEV_E1000_A, DEV_E1000_B, RM_DEV, target, cap);
 	t0 = now_s();
 	for (w = 0; w < NR_WORKERS; w++) {
 		pid[w] = fork();
@@ -495,8 +531,8 @@ TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
 		TH_LOG("%s %lu: full cycles %lu, refused %lu (group open elsewhere, e1000 bound, off its default domain), outside a container %lu",
 		       worker_name[w], sh->rounds[w], sh->count[w][C_OK],
 		       sh->count[w][C_BUSY], sh->count[w][C_OTHER]);
-	TH_LOG("rm %lu: removed while held %lu, while free %lu, while changing %lu, absent %lu",
-	       sh->rounds[W_RM], sh->count[W_RM][C_BUSY], sh->count[W_RM][C_OK],
+	TH_LOG("rm %lu (%s): removed while held %lu, while free %lu, while changing %lu, absent %lu",
+	       sh->rounds[W_RM], RM_DEV, sh->count[W_RM][C_BUSY], sh->count[W_RM][C_OK],
 	       sh->count[W_RM][C_OTHER], sh->count[W_RM][C_GONE]);
 	TH_LOG("checker: %lu samples, %lu with the group held", samples, held_samples);
 	read_reports(kfd, &reports, first, sizeof(first));
@@ -506,9 +542,13 @@ TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
 	for (w = 0; w < NR_WORKERS; w++)
 		REQUIRE(sh->rounds[w] >= target, "%s: %lu rounds of %lu in %lu s",
 			worker_name[w], sh->rounds[w], target, cap);
-	REQUIRE(held_samples && sh->count[W_RM][C_BUSY] && sh->count[W_DRV][C_OK] &&
+	/* e1000 was on DEV_E1000_B: bound by drv, or by a rescan's probe. */
+	REQUIRE(held_samples && sh->count[W_RM][C_BUSY] &&
+		sh->count[W_DRV][C_OK] + sh->count[W_DRV][C_OTHER] &&
 		sh->count[W_DRV][C_BUSY],
-		"the run did not cover each case (held samples, removal while held, bind, bind refused)");
+		"the run did not cover each case: %lu samples of a held group, %lu removals while held, %lu binds, %lu unbinds, %lu binds refused",
+		held_samples, sh->count[W_RM][C_BUSY], sh->count[W_DRV][C_OK],
+		sh->count[W_DRV][C_OTHER], sh->count[W_DRV][C_BUSY]);
 
 	/* Released, the group is claimable, and e1000 binds again. */
 	CHECK_OK(_sysfs_write("/sys/bus/pci/rescan", "1"), "rescan");
