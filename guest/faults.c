@@ -27,9 +27,9 @@
  *    left off its default domain refuses the claim (EBUSY).
  *
  * `dmaown.faults_stride=K` (default 1): with K > 1, only every Kth N of
- * the bind and unbind paths (e1000's probe allocates hundreds of times),
- * and the full check only at the end of each path (make check's short
- * form). A leaked domain is kmemleak's: the test scans at the end.
+ * the set_iommu, bind and unbind paths (the type1 attach and e1000's probe
+ * allocate dozens of times, seconds each under TCG), and the full check
+ * only at the end of each path (make check's short form). A leaked domain is kmemleak's: the test scans at the end.
  *
  * Fails on: the unpatched base (SET_CONTAINER does not claim: the bind
  * after it is taken into the held group, vfio's BUG_ON); a leaked count on
@@ -349,7 +349,7 @@ TEST_F_TIMEOUT(faults, every_allocation, 3 * 3600)
 	CHECK_OK(rc, "set up failslab and fail_page_alloc");
 	REQUIRE(stride >= 1, "dmaown.faults_stride=%lu: expected >= 1", stride);
 	if (stride > 1)
-		TH_LOG("short form: every %luth allocation of bind and unbind; e1000 bound after each path, not after each failure",
+		TH_LOG("short form: every %luth allocation of set_iommu, bind and unbind; e1000 bound after each path, not after each failure",
 		       stride);
 
 	group_id = pci_group(DEV_E1000_A);
@@ -387,7 +387,8 @@ TEST_F_TIMEOUT(faults, every_allocation, 3 * 3600)
 			       path_name[p]);
 			continue;
 		}
-		run_path(_metadata, p, group_id, p == P_BIND || p == P_UNBIND ? stride : 1, kfd);
+		run_path(_metadata, p, group_id,
+			 p == P_SET_IOMMU || p == P_BIND || p == P_UNBIND ? stride : 1, kfd);
 	}
 	if (!_metadata->passed)
 		return;

@@ -102,8 +102,8 @@ built_by() {
 SHORT_STRESS="dmaown.faults_stride=10"
 boot_cmd() {
 	case "$1" in
-	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=boot EXTRA_CMDLINE=$SHORT_STRESS "$S/guest.sh" ;;
-	guest-arm64) ARCH=arm64 BASE=0 STAGE=boot EXTRA_CMDLINE=$SHORT_STRESS "$S/guest.sh" ;;
+	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=boot EXTRA_CMDLINE=$SHORT_STRESS TIMEOUT=1800 "$S/guest.sh" ;;
+	guest-arm64) ARCH=arm64 BASE=0 STAGE=boot EXTRA_CMDLINE=$SHORT_STRESS TIMEOUT=1800 "$S/guest.sh" ;;
 	guest-x86_64-amd) ARCH=x86_64 IOMMU=amd BASE=0 STAGE=boot EXTRA_CMDLINE=dmaown.skip=stress,faults "$S/guest.sh" ;;
 	guest-arm64-virtio) ARCH=arm64 IOMMU=virtio BASE=0 STAGE=boot EXTRA_CMDLINE=dmaown.skip=stress,faults "$S/guest.sh" ;;
 	guest-base-x86_64)
