@@ -59,7 +59,8 @@ for m in $MUTANTS; do
 		git -C "$KSRC" apply "$patch" || die "mutants/$m.patch does not apply to $KSRC"
 		applied=$patch
 		rc=0
-		ARCH=x86_64 IOMMU=${iommu:-intel} VERDICT=0 LOG="$log" "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
+		ARCH=x86_64 IOMMU=${iommu:-intel} VERDICT=0 LOG="$log" TIMEOUT=1800 \
+			EXTRA_CMDLINE=$SHORT_STRESS "$TOP/scripts/guest.sh" >"$OUT/logs/mutant-$m.out" 2>&1 || rc=$?
 		git -C "$KSRC" apply -R "$patch"
 		applied=
 		[ "$rc" = 0 ] || { tail -20 "$OUT/logs/mutant-$m.out"; die "$m: the guest did not build or boot (exit $rc)"; }
