@@ -28,13 +28,14 @@
  *
  * `dmaown.faults_stride=K` (default 1): with K > 1, only every Kth N of
  * the set_iommu, bind and unbind paths (the type1 attach and e1000's probe
- * allocate dozens of times, seconds each under TCG), and the full check
- * only at the end of each path (make check's short form). A leaked domain is kmemleak's: the test scans at the end.
+ * allocate dozens of times, seconds each under TCG), and on those paths
+ * the full check only at the end (make check's short form); the others
+ * are checked in full after every failure either way. A leaked domain is kmemleak's: the test scans at the end.
  *
- * Fails on: the unpatched base (SET_CONTAINER does not claim: the bind
- * after it is taken into the held group, vfio's BUG_ON); a leaked count on
- * an error path (mutants/fault-leaks-use-count.patch: the claim after a
- * failed bind is refused).
+ * Fails on a leaked count on an error path (mutants/claim-leaks-count.patch:
+ * a claim whose attach fails keeps its count, and the next claim is
+ * refused with EPERM). The unpatched base has no ownership to leak: the
+ * base's guests have no fault injection, and faults SKIPs there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -87,15 +88,15 @@ static int _faults_setup(void)
 	return rc;
 }
 
-/* A path's state: the fds open before its call. */
+/* A path's state: the fds open before its call (sysfs: bind or unbind). */
 struct state {
 	int group_id;
-	int container, group, device;
-	void *buf;
+	int container, group, device, sysfs;
 };
 
 static void state_close(struct state *s)
 {
+	close_fd(&s->sysfs);
 	close_fd(&s->device);
 	close_fd(&s->group);
 	close_fd(&s->container);
@@ -122,6 +123,24 @@ static const char *const path_name[NR_PATHS] = {
 	"claim", "set_iommu", "device_fd", "unset", "close", "bind", "unbind",
 };
 
+/*
+ * Open the sysfs file the call writes before fail-nth is armed: the open
+ * (a file, kernfs's open file) is not the path under test.
+ */
+static int _open_sysfs(struct state *s, const char *path)
+{
+	s->sysfs = open(path, O_WRONLY | O_CLOEXEC);
+	return s->sysfs < 0 ? -errno : 0;
+}
+
+/* A write of DEV_E1000_B's address to the opened bind or unbind file. */
+static int write_dev(struct state *s)
+{
+	ssize_t n = write(s->sysfs, DEV_E1000_B, strlen(DEV_E1000_B));
+
+	return n < 0 ? -errno : 0;
+}
+
 /* Prepare @p's call: the state it needs (B is driverless on entry). */
 static int _prepare(enum path p, struct state *s)
 {
@@ -135,9 +154,10 @@ static int _prepare(enum path p, struct state *s)
 	case P_CLOSE:
 		return _state_open(s, 2);
 	case P_BIND:
-		return 0;
+		return _open_sysfs(s, "/sys/bus/pci/drivers/e1000/bind");
 	case P_UNBIND:
-		return _pci_bind("e1000", DEV_E1000_B);
+		return _pci_bind("e1000", DEV_E1000_B) ?:
+		       _open_sysfs(s, "/sys/bus/pci/drivers/e1000/unbind");
 	default:
 		return -EINVAL;
 	}
@@ -158,23 +178,26 @@ static int _call(enum path p, struct state *s)
 	case P_CLOSE:
 		return close(s->group) ? -errno : (s->group = -1, 0);
 	case P_BIND:
-		return _pci_bind("e1000", DEV_E1000_B);
 	case P_UNBIND:
-		return _pci_unbind("e1000", DEV_E1000_B);
+		return write_dev(s);
 	default:
 		return -EINVAL;
 	}
 }
 
 /*
- * Run @p's call with its @nth allocation failing: *@hit tells whether the
- * call got that far (the fault was injected). Returns the call's result.
+ * Run @p's call with its @nth allocation failing. *@left gets what is left
+ * of the count afterwards: 0 when the call got that far (the fault was
+ * injected), -1 when fail-nth could not be armed, read or disarmed (then
+ * the call's result means nothing). Returns the call's result.
  */
-static int _call_nth(enum path p, struct state *s, int nth, bool *hit)
+static int _call_nth(enum path p, struct state *s, int nth, int *left)
 {
 	char buf[16];
-	int fd, rc, left;
+	ssize_t n;
+	int fd, rc;
 
+	*left = -1;
 	fd = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
@@ -185,12 +208,14 @@ static int _call_nth(enum path p, struct state *s, int nth, bool *hit)
 		return rc;
 	}
 	rc = _call(p, s);
-	/* What is left of the count: 0 once the Nth allocation failed. */
-	left = pread(fd, buf, sizeof(buf) - 1, 0) > 0 ? atoi(buf) : -1;
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	if (n > 0) {
+		buf[n] = '\0';
+		*left = atoi(buf);
+	}
 	if (write(fd, "0", 1) < 0)
-		left = -1;
+		*left = -1;
 	close(fd);
-	*hit = left == 0;
 	return rc;
 }
 
@@ -198,7 +223,7 @@ static int _call_nth(enum path p, struct state *s, int nth, bool *hit)
 static int _claimable(int group_id, char *why, size_t len)
 {
 	struct state s = { .group_id = group_id, .container = -1, .group = -1,
-			   .device = -1 };
+			   .device = -1, .sysfs = -1 };
 	int rc = _state_open(&s, 2);
 
 	state_close(&s);
@@ -275,23 +300,28 @@ static void run_path(struct __test_metadata *_metadata, enum path p,
 
 	for (nth = 1; nth < MAX_NTH; nth += step) {
 		struct state s = { .group_id = group_id, .container = -1,
-				   .group = -1, .device = -1 };
-		bool hit = false;
+				   .group = -1, .device = -1, .sysfs = -1 };
+		bool hit;
+		int left;
 
 		rc = _prepare(p, &s);
 		REQUIRE(!rc, "%s: prepare for fail-nth %d: %s", path_name[p],
 			nth, errno_name(-rc));
-		rc = _call_nth(p, &s, nth, &hit);
+		rc = _call_nth(p, &s, nth, &left);
 		call = rc ? errno_name(-rc) : "ok";
 		state_close(&s);
+		REQUIRE(left >= 0, "%s: fail-nth %d could not be armed, read or disarmed (call: %s)",
+			path_name[p], nth, call);
+		hit = left == 0;
 		/*
-		 * A bind that fails with ENODEV failed in the driver's own probe
-		 * (really_probe() turns that into 0, bind_store() into ENODEV;
-		 * the driver core's and the bus's failures, dma_configure and
-		 * the ownership count included, come back as they are): what
-		 * the series does for that failure (dma_cleanup, the count
-		 * dropped) is checked once here, and the allocations deeper in
-		 * e1000 and the network stack are not the series's (some
+		 * A bind that fails with ENODEV failed after dma_configure():
+		 * really_probe() returns dma_configure's error as it is (the
+		 * ownership count refused, or an allocation of the bus's), and
+		 * turns every later failure (driver_sysfs_add(), the driver's
+		 * probe) into 0, which bind_store() answers with ENODEV. What
+		 * the series does there (dma_cleanup, the count dropped) is
+		 * checked once, at the first; the allocations after it are
+		 * the driver core's, e1000's and the network stack's (some
 		 * dump_stack() when they fail).
 		 */
 		if (p == P_BIND && hit && rc == -ENODEV)
@@ -324,7 +354,7 @@ static void run_path(struct __test_metadata *_metadata, enum path p,
 		REQUIRE(reports <= 0, "%s, allocation %d failed: kernel report: %s",
 			path_name[p], nth, report);
 		if (into_driver) {
-			TH_LOG("bind: allocation %d failed in e1000's probe (ENODEV): the driver's own allocations from there on are not the series's",
+			TH_LOG("bind: allocation %d failed after dma_configure (ENODEV): the allocations from there on are the driver core's and e1000's",
 			       nth);
 			break;
 		}

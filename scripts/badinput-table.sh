@@ -7,7 +7,8 @@
 # and prints one table row per row of the series's log: what is sent, the
 # series's answer, the base's answer ("-" if the base log lacks the row),
 # and the kernel reports the series logged meanwhile. Rows where the two
-# kernels differ are marked.
+# kernels differ are marked. A row the base log lacks because the base
+# died there shows its report (vfio's BUG_ON), else "-".
 #
 # Usage: scripts/badinput-table.sh SERIES_LOG BASE_LOG
 # Exit: 0 every series row answers as documented with no report, 1 one
@@ -23,9 +24,12 @@ done
 
 rows() { tr -d '\r' <"$1" | sed -n 's/^.*# badinput|//p'; }
 
-rows "$2" >"${TMPDIR:-/tmp}/badinput-base.$$"
-trap 'rm -f "${TMPDIR:-/tmp}/badinput-base.$$"' EXIT
-rows "$1" | awk -F'|' -v basefile="${TMPDIR:-/tmp}/badinput-base.$$" '
+base=$(mktemp) || die "cannot make a temporary file"
+trap 'rm -f "$base"' EXIT
+rows "$2" >"$base" || die "cannot write $base"
+# The report the base died of, if it did: the answer of the row it died in.
+died=$(tr -d '\r' <"$2" | grep -a -o -m1 'kernel BUG at [^ ]*' | sed 's|\.\./\.\./linux/||; s/:[0-9]*!*$//') || true
+rows "$1" | awk -F'|' -v basefile="$base" -v died="$died" '
 BEGIN {
 	while ((getline l < basefile) > 0) {
 		split(l, b, "|")
@@ -36,7 +40,7 @@ BEGIN {
 }
 {
 	id = $1; ans = $2; want = $3; rep = $4; what = $5
-	bans = (id in base) ? base[id] : "-"
+	bans = (id in base) ? base[id] : (died != "" && !shown_death++) ? died : "-"
 	mark = (bans != ans) ? " **(differs)**" : ""
 	if (ans != want || rep != 0) {
 		bad++
