@@ -6,7 +6,7 @@
  * Worker processes use the shared group (devices.h SHARED_GROUP) at once:
  *  - drv: DEV_E1000_B bound to e1000 (a kernel DMA driver; refused with
  *    EBUSY while a container holds the group) for 50-300 ms, then unbound
- *    for 100-400 ms;
+ *    for 200-600 ms;
  *  - ctr0, ctr1, ctr2: each with a container of its own, races for the
  *    group (only one process can have it open: EBUSY for the others) and,
  *    once it has it, SET_CONTAINER (refused with EPERM while e1000 is bound),
@@ -19,7 +19,8 @@
  *    group outside any container (EINVAL);
  *  - rm: RM_DEV removed (/sys/bus/pci/devices/<RM_DEV>/remove) and found
  *    again by /sys/bus/pci/rescan; counted by whether a container held
- *    the group at the removal. On arm64, RM_DEV is DEV_E1000_B: a member
+ *    the group at the removal (every other round waits up to 3 s for one
+ *    to). On arm64, RM_DEV is DEV_E1000_B: a member
  *    found while the group is held joins it, and e1000's probe is refused.
  *    On x86_64 it is DEV_AHCI, of a group of its own (see RM_DEV);
  *  - the checker (the parent): samples, until every worker has done its
@@ -238,7 +239,7 @@ static void drv_worker(void)
 			sh->count[W_DRV][rc ? C_GONE : C_OTHER]++;
 			/* A while without a kernel driver: the containers' turn. */
 			if (!rc)
-				usleep(100000 + rand() % 300000);
+				usleep(200000 + rand() % 400000);
 		} else {
 			/*
 			 * EBUSY: the group is held; ENODEV: gone, or bound by a
@@ -369,11 +370,15 @@ static void ctr_worker(int w, int group_id)
 static void rm_worker(void)
 {
 	unsigned long e0, e1;
-	int held, lock, rc;
+	int held, lock, rc, i;
 	char path[80];
 
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove", RM_DEV);
 	while (!stopping()) {
+		/* Every other round, wait (up to 3 s) for a container to hold the group. */
+		for (i = 0; sh->rounds[W_RM] % 2 == 0 && i < 300 && !stopping() &&
+		     !__atomic_load_n(&sh->held, __ATOMIC_SEQ_CST); i++)
+			usleep(10000);
 		lock = bus_lock();
 		e0 = __atomic_load_n(&sh->epoch, __ATOMIC_SEQ_CST);
 		held = __atomic_load_n(&sh->held, __ATOMIC_SEQ_CST);
