@@ -462,7 +462,7 @@ TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
 	unsigned long cap = cmdline_ul("dmaown.stress_s", 900);
 	unsigned long samples = 0, held_samples = 0, driver_samples = 0, total = 0, e0, e1;
 	char first[MSG_LEN] = "", where[MSG_LEN], path[32];
-	int kfd, reports = 0, group_id, w, rc, leaks;
+	int kfd, reports = 0, group_id, w, rc;
 	pid_t pid[NR_WORKERS];
 	double t0, t, last_kmsg = 0;
 	struct vfio_dev v;
@@ -483,11 +483,7 @@ TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
 	CHECK_OK(_path_wait(path, 5000), "wait for %s", path);
 
 	/* Leaks from before the run are not ours: scan, then mark them seen. */
-	rc = _kmemleak_start();
-	if (rc == -ENOENT)
-		TH_LOG("no kmemleak in this kernel: leaks are not looked for");
-	else
-		CHECK_OK(rc, "kmemleak scan + clear");
+	kmemleak_start();
 
 	kfd = CHECK_OK(_kmsg_open(), "open /dev/kmsg");
 	TH_LOG("%d workers on group %d (%s on vfio-pci, %s bound and unbound; %s removed and rescanned), %lu rounds each, at most %lu s",
@@ -596,12 +592,7 @@ TEST_F_TIMEOUT(stress, shared_group, 3 * 3600)
 	read_reports(kfd, &reports, first, sizeof(first));
 	REQUIRE(!reports, "%d kernel report lines, the first: %s", reports, first);
 
-	leaks = _kmemleak_new_leaks();
-	if (leaks != -ENOENT) {
-		CHECK_OK(leaks, "kmemleak scan");
-		REQUIRE(!leaks, "kmemleak: %d objects leaked during the run", leaks);
-		TH_LOG("kmemleak: no leak");
-	}
+	expect_no_new_leaks();
 }
 
 TEST_HARNESS_MAIN
