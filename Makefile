@@ -7,7 +7,7 @@
 include base.mk
 
 S := scripts
-export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH BOOTS NOCACHE ITER CAP STRIDE BASE_RUN
+export ARCH IOMMU BASE TESTS KSRC KERNEL_TARBALL FORCE STEPS TIMEOUT JOBS ARCHES ONLY RANGE CORNERS EACH BOOTS NOCACHE RECORD ITER CAP STRIDE BASE_RUN
 
 .PHONY: help deps tree export roundtrip mbox kernel-doc kselftest-host mutants checkpatch each-patch kunit guest \
 	harness-test demo check bench stress fresh robot-objs robot-warnings config-corners clean distclean

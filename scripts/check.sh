@@ -13,9 +13,9 @@
 #     compile. The arm64 guest, whose boot is the longest, comes first;
 #   - fresh (a minimal Debian root, fresh.sh): from the start, as it mostly
 #     downloads and unpacks packages;
-#   - checkpatch, roundtrip, mbox, kernel-doc and kselftest-host, one after
-#     the other (the first four each make a worktree of out/linux), while
-#     the guest kernels compile.
+#   - checkpatch, roundtrip, mbox, kernel-doc, kselftest-host and
+#     mutants-apply, one after the other (the first four each make a
+#     worktree of out/linux), while the guest kernels compile.
 # The foreground builds run niced while anything runs in the background, so
 # the guests keep the CPU they need. A background step's output is printed,
 # and the step judged, when it ends (a guest's line then says "build + boot").
@@ -41,8 +41,8 @@ trap 'stop_jobs; exit 130' INT TERM
 S=$TOP/scripts
 # Each guest step names its IOMMU; none comes from the caller's environment.
 unset IOMMU
-ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host guest-arm64 guest-arm64-virtio guest-x86_64 guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
-PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host"
+ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply guest-arm64 guest-arm64-virtio guest-x86_64 guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
+PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
 	case " $ALL " in *" $s "*) ;; *) die "unknown step '$s' (steps: $ALL)" ;; esac
@@ -65,9 +65,10 @@ step_cmd() {
 	mbox) "$S/mbox.sh" ;;
 	kernel-doc) "$S/kernel-doc.sh" ;;
 	kselftest-host) "$S/kselftest-host.sh" ;;
-	robot-objs) ARCHES="x86_64 arm64" $NICE "$S/robot-objs.sh" ;;
+	mutants-apply) APPLY_CHECK=1 "$S/mutants.sh" ;;
+	robot-objs) ARCHES="x86_64 arm64" RECORD=0 $NICE "$S/robot-objs.sh" ;;
 	robot-warnings) ARCHES="x86_64 arm64" $NICE "$S/robot-warnings.sh" ;;
-	config-corners) $NICE "$S/config-corners.sh" ;;
+	config-corners) RECORD=0 $NICE "$S/config-corners.sh" ;;
 	each-patch) EACH=changed $NICE "$S/each-patch.sh" ;;
 	kunit) $NICE "$S/kunit.sh" ;;
 	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=build $NICE "$S/guest.sh" ;;

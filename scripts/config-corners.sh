@@ -19,10 +19,21 @@
 # switching corners never flips it (it reaches almost every file).
 # One line per corner (ok / not ok, seconds), errors printed.
 #
+# A corner that builds is recorded in config-corners.verified, the committed
+# record: one line per corner with the tree of $KSRC's HEAD and a key (the
+# hash of the corner's fragments, this script and gcc's version). A later
+# run skips a corner whose line is there ("verified by an earlier run"), so
+# a fresh clone's make check builds the corners only when the series, a
+# fragment, this script or the compiler changed: the proof is that this
+# exact tree built in that corner with this exact recipe and compiler, as
+# each-patch.verified proves each patch. The file keeps the lines of one
+# tree, HEAD's; commit it after a run that wrote it (it says so).
+#
 # Inputs (env): KSRC (default out/linux), CORNERS (default all four), JOBS
-#   (default 2).
+#   (default 2), NOCACHE=1 (build every corner, even those the record
+#   holds), RECORD=0 (never write config-corners.verified; make check).
 # Output: out/robot/corners/ (the last corner's build), logs
-#   out/robot/logs/corner-<name>.log.
+#   out/robot/logs/corner-<name>.log, config-corners.verified.
 # Exit: 0 every corner builds, 1 a corner does not build, 2 error (bad input,
 #   a symbol did not reach .config, tools).
 set -eu
@@ -37,6 +48,8 @@ for c in $CORNERS; do
 done
 JOBS=${JOBS:-2}
 case "$JOBS" in '' | *[!0-9]*) die "JOBS=$JOBS: expected a number" ;; esac
+RECORD=${RECORD:-1}
+case "$RECORD" in 0 | 1) ;; *) die "RECORD=$RECORD: expected 0 or 1" ;; esac
 [ -f "$KSRC/Makefile" ] || die "no kernel tree at $KSRC: run 'make tree' first"
 need_deps
 
@@ -61,13 +74,45 @@ kmake() {
 	make -C "$KSRC" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
 }
 
+VERIFIED=$TOP/config-corners.verified
+tree=$(git -C "$KSRC" rev-parse 'HEAD^{tree}')
+# The tree is HEAD's: a corner builds the work tree, so it must be clean.
+dirty=$(git -C "$KSRC" status --porcelain --untracked-files=no)
+# key CORNER: what besides the tree decides the corner's build.
+key() {
+	{
+		cat "$TOP/configs/robot-corners.config" "$TOP/configs/robot-corner-$1.config" \
+			"$TOP/scripts/config-corners.sh"
+		gcc --version | head -1
+	} | git hash-object --stdin
+}
+# record CORNER KEY: the corner built at $tree; config-corners.verified keeps
+# the lines of this tree only.
+record() {
+	[ "$RECORD" = 1 ] && [ -z "$dirty" ] || return 0
+	{
+		echo "# config-corners.sh: these corners built at this tree (make config-corners);"
+		echo "# make check skips them. <tree> <key> <corner>"
+		grep "^$tree " "$VERIFIED" 2>/dev/null | grep -v " $1\$" || true
+		echo "$tree $2 $1"
+	} >"$VERIFIED.new"
+	mv "$VERIFIED.new" "$VERIFIED"
+	wrote=1
+}
+
 t0=$(date +%s)
-fail=0
+fail=0 wrote=0 cached=0
 for c in $CORNERS; do
 	t=$(date +%s)
 	log=$LOGS/corner-$c.log
 	frags="$TOP/configs/robot-corners.config $TOP/configs/robot-corner-$c.config"
 	for f in $frags; do [ -f "$f" ] || die "missing fragment $f"; done
+	k=$(key "$c")
+	if [ "${NOCACHE:-0}" != 1 ] && [ -z "$dirty" ] && grep -qx "$tree $k $c" "$VERIFIED" 2>/dev/null; then
+		echo "ok corner $c: verified by an earlier run (same tree, fragments, recipe and compiler; config-corners.verified)"
+		cached=$((cached + 1))
+		continue
+	fi
 	# shellcheck disable=SC2086 # frags: paths without spaces
 	{
 		kmake -s tinyconfig &&
@@ -97,11 +142,13 @@ for c in $CORNERS; do
 	if RUN_LOGGED_TAIL=0 run_logged "corner $c: make $targets" "$blog" "$B" \
 		"$(usual "corner-$c")" kmake -s $targets; then
 		echo "ok corner $c: $targets ($(elapsed "$t") s)"
+		record "$c" "$k"
 	else
 		echo "not ok corner $c: $targets ($(elapsed "$t") s; log: ${blog#"$TOP"/})"
 		grep -E ': (fatal )?error:|undefined|\*\*\*' "$blog" | head -30 | sed 's/^/    /'
 		fail=1
 	fi
 done
-echo "config-corners: $(echo "$CORNERS" | wc -w) corners, $([ "$fail" = 0 ] && echo 'all build' || echo 'BUILD FAILURES') (total $(elapsed "$t0") s)"
+[ "$wrote" = 0 ] || echo "config-corners: wrote config-corners.verified (commit it)"
+echo "config-corners: $(echo "$CORNERS" | wc -w) corners, $([ "$fail" = 0 ] && echo 'all build' || echo 'BUILD FAILURES'), $cached verified by an earlier run (total $(elapsed "$t0") s)"
 exit "$fail"

@@ -18,8 +18,13 @@
 # mutated tree: the next guest build rebuilds it (incrementally).
 #
 # Inputs (env): MUTANTS (names, default all in mutants/), KSRC, JUDGE=1
-#   (judge the logs an earlier run left, build and boot nothing).
-# Exit: 0 every mutant caught, 1 a mutant escaped, 2 error.
+#   (judge the logs an earlier run left, build and boot nothing),
+#   APPLY_CHECK=1 (only check that each mutant still applies to the series
+#   as it is, with git apply --check; make check's step mutants-apply, so
+#   that a change to the series that moves a mutant's context is seen at
+#   once, not at the next mutant run).
+# Exit: 0 every mutant caught (APPLY_CHECK=1: every mutant applies), 1 a
+#   mutant escaped (does not apply), 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -33,6 +38,22 @@ for m in $MUTANTS; do
 	[ -f "$TOP/mutants/$m.patch" ] || die "no mutants/$m.patch"
 	grep -q '^Expect-fail: .' "$TOP/mutants/$m.patch" || die "mutants/$m.patch has no 'Expect-fail:' line"
 done
+
+if [ "${APPLY_CHECK:-0}" = 1 ]; then
+	bad=0
+	for m in $MUTANTS; do
+		if err=$(git -C "$KSRC" apply --check "$TOP/mutants/$m.patch" 2>&1); then
+			echo "ok mutant $m applies"
+		else
+			echo "not ok mutant $m does not apply to the series (regenerate it: see README):"
+			printf '%s\n' "$err" | head -5 | sed 's/^/    /'
+			bad=$((bad + 1))
+		fi
+	done
+	echo "mutants-apply: $(echo "$MUTANTS" | wc -w) mutants, $bad do not apply"
+	[ "$bad" = 0 ] || exit 1
+	exit 0
+fi
 
 # in_list WORD LIST: whether WORD is one of the words of LIST.
 in_list() {

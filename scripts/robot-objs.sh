@@ -16,16 +16,23 @@
 # arch and key (the hash of the list of files asked for, the allmodconfig
 # fragment, the compiler's version and this script and robot-lib.sh, which
 # say how to build and judge), with the files that config does
-# not build. A later run skips a patch and arch whose line is there (its
-# "ok" line says so): after a change to patch N, only patches N and later
-# have new trees and compile again. A fresh clone has no out/ and builds
-# everything.
+# not build. A later run skips a patch and arch whose line is there or in
+# robot-objs.verified (its "ok" line says so): after a change to patch N,
+# only patches N and later have new trees and compile again.
+# robot-objs.verified is the committed record, for a fresh clone (make
+# check): a run of every patch on both arches that passes rewrites it with
+# the series's lines (commit it), unless RECORD=0 (make check's run, which
+# leaves the repository as it is). A line there is the proof that this
+# exact tree compiled with this exact recipe and compiler, the same proof
+# each-patch.verified gives; make check's robot-warnings compiles every
+# touched file of the last patch again in any case.
 #
 # Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
 #   ONLY (patch numbers to build, e.g. "15" or "3 15"; "last" = the last one),
 #   RANGE (first-last, e.g. "10-15"), JOBS (default 2), NOCACHE=1 (build
-#   every selected patch, even those out/robot/verified records).
-# Output: logs in out/robot/logs/patch-<n>-<arch>.log.
+#   every selected patch, even those the records hold), RECORD=0 (never
+#   rewrite robot-objs.verified).
+# Output: logs in out/robot/logs/patch-<n>-<arch>.log; robot-objs.verified.
 # Exit: 0 every object builds, 1 a compile error, 2 error (bad input, tools).
 set -eu
 # shellcheck source=scripts/lib.sh
@@ -139,6 +146,9 @@ report_notbuilt() {
 	printf '%s\n' "$_new" >"$_nbf"
 }
 VERIFIED=$R/verified
+RECORD_FILE=$TOP/robot-objs.verified
+RECORD=${RECORD:-1}
+case "$RECORD" in 0 | 1) ;; *) die "RECORD=$RECORD: expected 0 or 1" ;; esac
 # key ARCH: what besides the tree decides the objects of ARCH.
 key() {
 	_cc=gcc
@@ -153,6 +163,8 @@ keys=
 for a in $ARCHES; do keys="$keys $a:$(key "$a")"; done
 t0=$(date +%s)
 rm -f "$R"/notbuilt-*.txt "$R"/notbuilt-*.txt.seen
+# This run's lines (built or found in a record), for robot-objs.verified.
+: >"$R/verified.series"
 i=0 fail=0 builds=0 cached=0
 for c in $commits; do
 	i=$((i + 1))
@@ -165,8 +177,10 @@ for c in $commits; do
 		# shellcheck disable=SC2086 # one word per arch
 		k=$(printf '%s\n' $keys | sed -n "s/^$a://p")
 		rec=
-		[ "${NOCACHE:-0}" = 1 ] || rec=$(grep -m1 "^$tree $a $k " "$VERIFIED" 2>/dev/null || true)
+		[ "${NOCACHE:-0}" = 1 ] ||
+			rec=$(cat "$VERIFIED" "$RECORD_FILE" 2>/dev/null | grep -m1 "^$tree $a $k " || true)
 		if [ -n "$rec" ]; then
+			echo "$rec" >>"$R/verified.series"
 			nb=$(echo "${rec##* }" | tr ',' ' ')
 			[ "$nb" != - ] || nb=
 			report_notbuilt "$a" "$nb"
@@ -182,6 +196,7 @@ for c in $commits; do
 		if build_objs "$i" "$a" "$subj"; then
 			nb=$(echo "$_nb" | tr -s ' ' | sed 's/^ //; s/ $//' | tr ' ' ',')
 			echo "$tree $a $k ${nb:--}" >>"$VERIFIED"
+			echo "$tree $a $k ${nb:--}" >>"$R/verified.series"
 		else
 			fail=$((fail + 1))
 		fi
@@ -195,3 +210,18 @@ for a in $ARCHES; do
 done
 echo "robot-objs: $builds builds (patches $(echo "$sel" | tr -s ' ' | sed 's/^ //; s/ $//') of $n; $ARCHES), $cached verified by an earlier run, $fail failed (total $(elapsed "$t0") s)"
 [ "$fail" = 0 ] || exit 1
+# Every patch on both arches passed: the committed record for fresh clones.
+if [ "$RECORD" = 1 ] && [ "$(echo "$sel" | wc -w)" = "$n" ] && [ "$(echo "$ARCHES" | wc -w)" = 2 ]; then
+	{
+		echo "# robot-objs.sh: a run of every patch on both arches compiled every touched"
+		echo "# file at these trees (make robot-objs); make check skips them."
+		echo "# <tree> <arch> <key> <files that allmodconfig does not build, or ->"
+		cat "$R/verified.series"
+	} >"$RECORD_FILE.new"
+	if cmp -s "$RECORD_FILE.new" "$RECORD_FILE"; then
+		rm -f "$RECORD_FILE.new"
+	else
+		mv "$RECORD_FILE.new" "$RECORD_FILE"
+		echo "robot-objs: wrote robot-objs.verified (commit it)"
+	fi
+fi
