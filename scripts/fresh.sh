@@ -32,7 +32,10 @@
 # have moved. A clean clone has no out/ and always runs.
 #
 # Inputs (env): FRESH_MIRROR (default http://deb.debian.org), FRESH_FORCE=1
-#   (run even if out/fresh.passed matches).
+#   (run even if out/fresh.passed matches), FRESH_CMD (instead of 1-4, run
+#   this command in the project inside the new root, as a newcomer would,
+#   e.g. FRESH_CMD='make demo': its output and exit status are the run's,
+#   nothing is recorded; the root's out/ holds its logs).
 # Exit: 0 all found and every step ran, 1 something is missing or a step
 #   failed (each said on its own line), 2 harness error (not root, no
 #   mmdebstrap root).
@@ -131,6 +134,7 @@ unproved() {
 
 case "${1:-}" in
 --inside) inside; exit $? ;;
+--cmd) shift; cd "$TOP" && exec sh -c "$1" ;;
 '') ;;
 *) usage ;;
 esac
@@ -159,7 +163,7 @@ harness_hash() {
 }
 PASSED=$OUT/fresh.passed
 hash=$(harness_hash "$TOP")
-if [ "${FRESH_FORCE:-0}" != 1 ] && [ -f "$PASSED" ]; then
+if [ -z "${FRESH_CMD:-}" ] && [ "${FRESH_FORCE:-0}" != 1 ] && [ -f "$PASSED" ]; then
 	phash='' ptime=''
 	read -r phash ptime <"$PASSED" || true
 	age=$(( $(date +%s) - ${ptime:-0} ))
@@ -168,7 +172,7 @@ if [ "${FRESH_FORCE:-0}" != 1 ] && [ -f "$PASSED" ]; then
 		exit 0
 	fi
 fi
-rm -f "$PASSED"
+[ -n "${FRESH_CMD:-}" ] || rm -f "$PASSED"
 
 F=$OUT/fresh
 ROOT=$F/root
@@ -194,7 +198,13 @@ mkdir -p "$ROOT$P"
 # What is recorded on a pass: the harness as the root got it.
 hash=$(harness_hash "$ROOT$P")
 
-say "in the root: deps.sh, deps.list, the scripts' commands, a real step per package (usually $(usual fresh-inside)); logs: ${ROOT#"$TOP"/}$P/out/logs/"
+inner='--inside'
+if [ -n "${FRESH_CMD:-}" ]; then
+	say "in the root, as a newcomer: $FRESH_CMD (logs: ${ROOT#"$TOP"/}$P/out/logs/)"
+	inner='--cmd'
+else
+	say "in the root: deps.sh, deps.list, the scripts' commands, a real step per package (usually $(usual fresh-inside)); logs: ${ROOT#"$TOP"/}$P/out/logs/"
+fi
 rc=0
 # shellcheck disable=SC2016 # $1 is for the inner sh
 unshare --mount --propagation private sh -c '
@@ -202,8 +212,12 @@ unshare --mount --propagation private sh -c '
 	mount --rbind /dev "$1/dev" &&
 	mount -t sysfs sysfs "$1/sys" &&
 	exec chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-		HOME=/root LANG=C.UTF-8 TERM=dumb sh "$2/scripts/fresh.sh" --inside
-' sh "$ROOT" "$P" || rc=$?
+		HOME=/root LANG=C.UTF-8 TERM=dumb sh "$2/scripts/fresh.sh" "$3" "$4"
+' sh "$ROOT" "$P" "$inner" "${FRESH_CMD:-}" || rc=$?
+if [ -n "${FRESH_CMD:-}" ]; then
+	echo "fresh: '$FRESH_CMD' in a minbase bookworm root with git and make: exit $rc"
+	exit "$rc"
+fi
 case "$rc" in
 0)
 	echo "fresh: ok: a minbase bookworm root with git and make runs the harness after its own deps step"
