@@ -102,13 +102,13 @@ built_by() {
 # that scan for leaks (each marks older ones seen first), and kmemleak's
 # bookkeeping of every allocation took 31% of a boot's time (x86_64, smoke,
 # the kselftest and ownership: 223 s with it, 155 s with kmemleak=off).
-OTHER_IOMMU=kmemleak=off
+OTHER_IOMMU_CMDLINE="dmaown.skip=stress,faults kmemleak=off"
 boot_cmd() {
 	case "$1" in
 	guest-x86_64) ARCH=x86_64 BASE=0 STAGE=boot EXTRA_CMDLINE=$SHORT_STRESS TIMEOUT=1800 "$S/guest.sh" ;;
 	guest-arm64) ARCH=arm64 BASE=0 STAGE=boot EXTRA_CMDLINE=$SHORT_STRESS TIMEOUT=1800 "$S/guest.sh" ;;
-	guest-x86_64-amd) ARCH=x86_64 IOMMU=amd BASE=0 STAGE=boot EXTRA_CMDLINE="dmaown.skip=stress,faults $OTHER_IOMMU" "$S/guest.sh" ;;
-	guest-arm64-virtio) ARCH=arm64 IOMMU=virtio BASE=0 STAGE=boot EXTRA_CMDLINE="dmaown.skip=stress,faults $OTHER_IOMMU" "$S/guest.sh" ;;
+	guest-x86_64-amd) ARCH=x86_64 IOMMU=amd BASE=0 STAGE=boot EXTRA_CMDLINE=$OTHER_IOMMU_CMDLINE "$S/guest.sh" ;;
+	guest-arm64-virtio) ARCH=arm64 IOMMU=virtio BASE=0 STAGE=boot EXTRA_CMDLINE=$OTHER_IOMMU_CMDLINE "$S/guest.sh" ;;
 	guest-base-x86_64)
 		# The unpatched base runs the whole guest suite and must die where
 		# the series makes the difference (ownership.bind_into_held_group),
@@ -212,21 +212,17 @@ boot_job() {
 
 # start_boot: the guest step $s (number $i) is built; boot it in a free
 # slot. If both are taken, wait for the first of the two boots to end (not
-# the older: the arm64 boots are the longest) and join it.
+# the older: the arm64 boots are the longest); job_reap joins it.
 oldest_boot=''
 start_boot() {
 	boot_slot=''
-	while [ -z "$boot_slot" ]; do
+	while :; do
+		job_reap
 		for _b in boot1 boot2; do
-			_p=$(job_pid "$_b")
-			if [ -z "$_p" ] || ! kill -0 "$_p" 2>/dev/null; then
-				boot_slot=$_b
-				break
-			fi
+			[ -n "$(job_pid "$_b")" ] || { boot_slot=$_b; break 2; }
 		done
-		[ -n "$boot_slot" ] || sleep 2
+		sleep 2
 	done
-	job_join "$boot_slot"
 	_other=$([ "$boot_slot" = boot1 ] && echo boot2 || echo boot1)
 	if [ -n "$(job_pid "$_other")" ]; then oldest_boot=$_other; else oldest_boot=$boot_slot; fi
 	boot_step=$s boot_i=$i boot_build=$(elapsed "$t")

@@ -78,11 +78,11 @@ VERIFIED=$TOP/config-corners.verified
 tree=$(git -C "$KSRC" rev-parse 'HEAD^{tree}')
 # The tree is HEAD's: a corner builds the work tree, so it must be clean.
 dirty=$(git -C "$KSRC" status --porcelain --untracked-files=no)
-# key CORNER: what besides the tree decides the corner's build.
+# key FRAG...: what besides the tree decides a corner's build: its
+# fragments, this script and the compiler.
 key() {
 	{
-		cat "$TOP/configs/robot-corners.config" "$TOP/configs/robot-corner-$1.config" \
-			"$TOP/scripts/config-corners.sh"
+		cat "$@" "$TOP/scripts/config-corners.sh"
 		gcc --version | head -1
 	} | git hash-object --stdin
 }
@@ -107,7 +107,8 @@ for c in $CORNERS; do
 	log=$LOGS/corner-$c.log
 	frags="$TOP/configs/robot-corners.config $TOP/configs/robot-corner-$c.config"
 	for f in $frags; do [ -f "$f" ] || die "missing fragment $f"; done
-	k=$(key "$c")
+	# shellcheck disable=SC2086 # frags: paths without spaces
+	k=$(key $frags)
 	if [ "${NOCACHE:-0}" != 1 ] && [ -z "$dirty" ] && grep -qx "$tree $k $c" "$VERIFIED" 2>/dev/null; then
 		echo "ok corner $c: verified by an earlier run (same tree, fragments, recipe and compiler; config-corners.verified)"
 		cached=$((cached + 1))

@@ -195,8 +195,7 @@ for c in $commits; do
 		_nb=
 		if build_objs "$i" "$a" "$subj"; then
 			nb=$(echo "$_nb" | tr -s ' ' | sed 's/^ //; s/ $//' | tr ' ' ',')
-			echo "$tree $a $k ${nb:--}" >>"$VERIFIED"
-			echo "$tree $a $k ${nb:--}" >>"$R/verified.series"
+			echo "$tree $a $k ${nb:--}" | tee -a "$VERIFIED" >>"$R/verified.series"
 		else
 			fail=$((fail + 1))
 		fi
