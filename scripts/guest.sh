@@ -34,12 +34,16 @@
 #   all (default),
 #   EXPECT_CRASH=1 (judge with `verdict.sh --expect-crash`: the run passes
 #   iff the kernel dies in ownership.bind_into_held_group and reports
-#   nothing before; what the unpatched base does with the full suite).
+#   nothing before; what the unpatched base does with the full suite),
+#   REUSE=1 (STAGE=boot: if the last boot with this LOG passed with the
+#   same kernel, initramfs, QEMU, command line and scripts, judge its log
+#   again instead of booting; make check's unpatched base, which a change
+#   to the series leaves as it was).
 # Exit: 0 pass, 1 the verdict failed, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
-[ $# -eq 0 ] || { echo "usage: $0    (env: ARCH IOMMU BASE TESTS TIMEOUT BUILD_KERNEL LOG EXPECT_CRASH)"; exit 2; }
+[ $# -eq 0 ] || { echo "usage: $0    (env: ARCH IOMMU BASE TESTS TIMEOUT BUILD_KERNEL LOG EXPECT_CRASH REUSE)"; exit 2; }
 
 need_deps
 ARCH=${ARCH:-x86_64}
@@ -153,6 +157,34 @@ fi
 mkdir -p "$(dirname -- "$LOG")"
 what=$bsuffix
 [ -z "$TESTS" ] || what="$bsuffix ($TESTS)"
+
+# judge: the verdict of $LOG.
+judge() {
+	if [ "$EXPECT_CRASH" = 1 ]; then
+		"$TOP/scripts/verdict.sh" --expect-crash "$LOG"
+	else
+		"$TOP/scripts/verdict.sh" "$LOG"
+	fi
+}
+# What a boot's result depends on: the kernel, the initramfs, QEMU and its
+# whole command line, and the scripts that boot and judge it. $LOG.key
+# holds it after a boot that passed.
+boot_key() {
+	{
+		printf '%s\n' "$@" "$ARCH_DEVS" "$CMDLINE" "EXPECT_CRASH=$EXPECT_CRASH TIMEOUT=$TIMEOUT"
+		"$1" --version | head -1
+		cat "$KERNEL" "$INITRD" "$TOP/scripts/guest.sh" "$TOP/scripts/verdict.sh" "$TOP/scripts/lib.sh"
+	} | sha256sum | cut -d' ' -f1
+}
+if [ "${REUSE:-0}" = 1 ] && [ "${VERDICT:-1}" != 0 ]; then
+	key=$(boot_key "$@")
+	if [ -f "$LOG" ] && [ "$(cat "$LOG.key" 2>/dev/null)" = "$key" ]; then
+		say "not booting $what again: its last boot passed with the same kernel, initramfs, QEMU, command line and scripts (REUSE=0 boots it); judging that log (${LOG#"$TOP"/}) again"
+		judge
+		exit $?
+	fi
+fi
+rm -f "$LOG.key"
 say "booting $what: usually $(usual "${BOOT_USUAL:-boot-$bsuffix}") (killed at ${TIMEOUT} s); console log: ${LOG#"$TOP"/}"
 start=$(date +%s)
 rc=0
@@ -188,10 +220,7 @@ if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	say "guest hung: killed after ${TIMEOUT}s"
 fi
 say "guest ran ${secs} s (QEMU exit $rc, not used for the verdict)"
-if [ "${VERDICT:-1}" = 0 ]; then
-	exit 0
-elif [ "$EXPECT_CRASH" = 1 ]; then
-	"$TOP/scripts/verdict.sh" --expect-crash "$LOG"
-else
-	"$TOP/scripts/verdict.sh" "$LOG"
-fi
+[ "${VERDICT:-1}" != 0 ] || exit 0
+judge || exit $?
+[ "${REUSE:-0}" != 1 ] || echo "$key" >"$LOG.key"
+
