@@ -10,7 +10,10 @@
 # 3. Write a gen_init_cpio list (out/guest/$ARCH/initramfs.list): /init,
 #    /bin/busybox with links for the applets /init calls, the tools in /bin,
 #    the tests and /tests/list; run the build's usr/gen_init_cpio (built from
-#    $KSRC/usr/gen_init_cpio.c when the build has none).
+#    $KSRC/usr/gen_init_cpio.c when the build has none). The files go in
+#    through copies dated 1970 (out/guest/$ARCH/initramfs-files/), as
+#    gen_init_cpio stores a file's mtime: the same programs make the same
+#    bytes, so guest.sh's REUSE sees an unchanged initramfs as unchanged.
 #
 # Inputs (env): ARCH (x86_64|arm64, default x86_64), BUILD (kernel build dir,
 #   default out/build/$ARCH), HDR (uapi headers, default
@@ -85,27 +88,38 @@ if [ ! -x "$GEN" ]; then
 fi
 
 say "[3/3] $OUTFILE"
+FILES=$GUEST/initramfs-files
+rm -rf "$FILES"
+mkdir -p "$FILES"
+# file_entry PATH SRC MODE: the list line of PATH in the initramfs, from a
+# copy of SRC dated 1970.
+file_entry() {
+	_copy=$FILES/$(echo "${1#/}" | tr / _)
+	cp "$2" "$_copy" || die "cannot copy $2 into $FILES"
+	touch -d @0 "$_copy"
+	echo "file $1 $_copy $3 0 0"
+}
 {
 	for d in /dev /proc /sys /tmp /bin /sbin /tests /etc; do
 		echo "dir $d 0755 0 0"
 	done
 	echo "nod /dev/console 0600 0 0 c 5 1"
-	echo "file /init $TOP/guest/init 0755 0 0"
-	echo "file /bin/busybox $BUSYBOX 0755 0 0"
+	file_entry /init "$TOP/guest/init" 0755
+	file_entry /bin/busybox "$BUSYBOX" 0755
 	for a in $APPLETS; do
 		echo "slink /bin/$a busybox 0777 0 0"
 	done
 	while read -r t; do
-		echo "file /bin/$t $GUEST/$t 0755 0 0"
+		file_entry "/bin/$t" "$GUEST/$t" 0755
 	done <"$GUEST/tools.list"
 	while read -r t; do
-		echo "file /tests/$t $GUEST/$t 0755 0 0"
+		file_entry "/tests/$t" "$GUEST/$t" 0755
 	done <"$GUEST/tests.list"
 	while read -r t; do
-		[ -z "$t" ] || echo "file /tests/$t $GUEST/$t 0755 0 0"
+		[ -z "$t" ] || file_entry "/tests/$t" "$GUEST/$t" 0755
 	done <"$GUEST/extra-tests.list"
-	echo "file /tests/list $GUEST/tests.list 0644 0 0"
-	echo "file /etc/kselftest.env $GUEST/kselftest.env 0644 0 0"
+	file_entry /tests/list "$GUEST/tests.list" 0644
+	file_entry /etc/kselftest.env "$GUEST/kselftest.env" 0644
 } >"$LIST"
 mkdir -p "$(dirname -- "$OUTFILE")"
 "$GEN" -t 0 "$LIST" >"$OUTFILE.tmp" || die "gen_init_cpio $LIST failed"

@@ -197,12 +197,12 @@ usual() {
 	tree) echo "about 45 s (download, sha256, unpack, commit, git am)" ;;
 	kbuild-x86_64) echo "11 min cold (16 beside a booting guest), under 1 min with ccache" ;;
 	kbuild-base-x86_64) echo "5 min cold, under 1 min with ccache" ;;
-	kbuild-arm64) echo "10 min cold (14 beside the fresh step), under 1 min with ccache" ;;
-	boot-x86_64) echo "about 9 min (3 without stress and faults)" ;;
-	boot-base-x86_64) echo "about 2 min, until the expected crash" ;;
-	boot-arm64) echo "about 11 min (5 without stress and faults)" ;;
+	kbuild-arm64) echo "7 min cold (10 beside the fresh step), under 1 min with ccache" ;;
+	boot-x86_64) echo "about 6 min (7 beside another boot; 2.5 without stress and faults)" ;;
+	boot-base-x86_64) echo "under 1 min, until the expected crash" ;;
+	boot-arm64) echo "about 5 min (3 without stress and faults)" ;;
 	boot-x86_64-amd) echo "about 3 min" ;;
-	boot-arm64-virtio) echo "about 6 min" ;;
+	boot-arm64-virtio) echo "about 3 min" ;;
 	demo-boot) echo "about 1 min" ;;
 	kbuild-bench) echo "5 min cold (the base's config with the series), under 1 min with ccache" ;;
 	boot-bench) echo "about 35 s" ;;
