@@ -35,10 +35,11 @@
 #   EXPECT_CRASH=1 (judge with `verdict.sh --expect-crash`: the run passes
 #   iff the kernel dies in ownership.bind_into_held_group and reports
 #   nothing before; what the unpatched base does with the full suite),
-#   REUSE=1 (STAGE=boot: if the last boot with this LOG passed with the
-#   same kernel, initramfs, QEMU, command line and scripts, judge its log
-#   again instead of booting; make check's unpatched base, which a change
-#   to the series leaves as it was).
+#   REUSE=1 (if the last boot with this LOG passed with the same kernel,
+#   initramfs, QEMU and firmware packages, command line and scripts, and
+#   the log is the one it wrote, judge that log again instead of booting;
+#   if it no longer passes, boot. make check's unpatched base, which a
+#   change to the series other than its kselftest leaves as it was).
 # Exit: 0 pass, 1 the verdict failed, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
@@ -166,22 +167,26 @@ judge() {
 		"$TOP/scripts/verdict.sh" "$LOG"
 	fi
 }
-# What a boot's result depends on: the kernel, the initramfs, QEMU and its
-# whole command line, and the scripts that boot and judge it. $LOG.key
-# holds it after a boot that passed.
+# What a boot's result depends on: the kernel, the initramfs, QEMU (and the
+# firmware packages it loads) with its whole command line, and the scripts
+# that boot and judge it. $LOG.key holds it, and the hash of the log, after
+# a boot that passed.
 boot_key() {
+	_files=$(sha256sum "$KERNEL" "$INITRD" "$TOP/scripts/guest.sh" "$TOP/scripts/verdict.sh" "$TOP/scripts/lib.sh") ||
+		die "cannot read the boot's inputs"
+	_qemu=$("$1" --version | head -1) || die "cannot run $1 --version"
 	{
-		printf '%s\n' "$@" "$ARCH_DEVS" "$CMDLINE" "EXPECT_CRASH=$EXPECT_CRASH TIMEOUT=$TIMEOUT"
-		"$1" --version | head -1
-		cat "$KERNEL" "$INITRD" "$TOP/scripts/guest.sh" "$TOP/scripts/verdict.sh" "$TOP/scripts/lib.sh"
+		printf '%s\n' "$@" "$ARCH_DEVS" "$CMDLINE" "EXPECT_CRASH=$EXPECT_CRASH TIMEOUT=$TIMEOUT" "$_qemu" "$_files"
+		dpkg-query -W qemu-system-data seabios ipxe-qemu qemu-efi-aarch64 2>/dev/null || true
 	} | sha256sum | cut -d' ' -f1
 }
+log_hash() { sha256sum <"$LOG" | cut -d' ' -f1; }
 if [ "${REUSE:-0}" = 1 ] && [ "${VERDICT:-1}" != 0 ]; then
 	key=$(boot_key "$@")
-	if [ -f "$LOG" ] && [ "$(cat "$LOG.key" 2>/dev/null)" = "$key" ]; then
-		say "not booting $what again: its last boot passed with the same kernel, initramfs, QEMU, command line and scripts (REUSE=0 boots it); judging that log (${LOG#"$TOP"/}) again"
-		judge
-		exit $?
+	if [ -f "$LOG" ] && [ "$(cat "$LOG.key" 2>/dev/null)" = "$key $(log_hash)" ]; then
+		say "not booting $what again: its last boot passed with the same kernel, initramfs, QEMU, command line and scripts (remove ${LOG#"$TOP"/}.key to boot it); judging that log again"
+		judge && exit 0
+		say "that log no longer passes: booting"
 	fi
 fi
 rm -f "$LOG.key"
@@ -222,5 +227,5 @@ fi
 say "guest ran ${secs} s (QEMU exit $rc, not used for the verdict)"
 [ "${VERDICT:-1}" != 0 ] || exit 0
 judge || exit $?
-[ "${REUSE:-0}" != 1 ] || echo "$key" >"$LOG.key"
+[ "${REUSE:-0}" != 1 ] || echo "$key $(log_hash)" >"$LOG.key"
 

@@ -94,10 +94,11 @@ mkdir -p "$FILES"
 # file_entry PATH SRC MODE: the list line of PATH in the initramfs, from a
 # copy of SRC dated 1970.
 file_entry() {
-	_copy=$FILES/$(echo "${1#/}" | tr / _)
+	_copy=$FILES$1
+	mkdir -p "${_copy%/*}"
 	cp "$2" "$_copy" || die "cannot copy $2 into $FILES"
-	touch -d @0 "$_copy"
-	echo "file $1 $_copy $3 0 0"
+	touch -d @0 "$_copy" || die "cannot date $_copy"
+	printf 'file %s %s %s 0 0\n' "$1" "$_copy" "$3"
 }
 {
 	for d in /dev /proc /sys /tmp /bin /sbin /tests /etc; do
