@@ -4,15 +4,17 @@
 # Steps, each with a banner, its elapsed time and its own pass/fail line;
 # a failed step does not stop the others. Ends with a table of the steps and
 # their times and one line:
-#   check: N passed, N failed (total S s)
+#   check: N passed, N failed (total S s; cpu C s)
 #
 # Some steps run in the background, so that the two cores are kept busy:
 #   - the guests: a guest step builds its kernel and initramfs in the
-#     foreground, then QEMU boots it in the background (at most two QEMUs
-#     at once; in TCG each keeps about one core busy) while the next steps
-#     compile (the unpatched base's boot only if something it depends on
-#     changed: REUSE in guest.sh). The arm64 guest, whose boot is the
-#     longest, comes first;
+#     foreground, then its boot joins a queue and the next steps compile at
+#     once; QEMU boots the queue's first guest as soon as one of two slots
+#     is free (in TCG each QEMU keeps about one core busy), also while a
+#     foreground step runs (the unpatched base's boot only if something it
+#     depends on changed: REUSE in guest.sh). The x86_64 guest, whose boot
+#     is the longest, builds first, then the arm64 one; the queue then holds
+#     the other IOMMUs' boots, the longer (arm64's virtio) first;
 #   - fresh (a minimal Debian root, fresh.sh): from the start, as it mostly
 #     downloads and unpacks packages;
 #   - checkpatch, roundtrip, mbox, kernel-doc, kselftest-host and
@@ -21,6 +23,9 @@
 # The foreground builds run niced while anything runs in the background, so
 # the guests keep the CPU they need. A background step's output is printed,
 # and the step judged, when it ends (a guest's line then says "build + boot").
+# Each step's CPU time (user + system, of all its processes) is measured and
+# shown in the table beside its wall time: on two cores, the run cannot end
+# before half the sum.
 #
 # Inputs (env): STEPS (space-separated step names to run, default all; see
 #   the list below), plus what the step scripts take (KSRC, JOBS, ...).
@@ -46,7 +51,7 @@ unset IOMMU
 # REUSE (guest.sh) is for the base's boot only: REUSE=0 make check boots it.
 BASE_REUSE=${REUSE:-1}
 unset REUSE
-ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply guest-arm64 guest-arm64-virtio guest-x86_64 guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
+ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply guest-x86_64 guest-arm64 guest-arm64-virtio guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
 PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
@@ -135,8 +140,9 @@ boot_cmd() {
 	esac
 }
 
-passed=0 failed=0 failed_names='' table=''
-# result I NAME RC TIME: count and print a step's result.
+passed=0 failed=0 failed_names='' table='' cpu_total=0
+# result I NAME RC TIME CPU: count and print a step's result (CPU: seconds
+# or "?").
 result() {
 	if [ "$3" = 0 ]; then
 		passed=$((passed + 1))
@@ -146,10 +152,31 @@ result() {
 		failed_names="$failed_names $2"
 		_v=FAILED
 	fi
-	echo "=== [$1/$total] $2: $_v ($4)"
-	table="$table$(printf '    %-18s %-7s %s' "$2" "$_v" "$4")
+	case "$5" in *[!0-9]* | '') ;; *) cpu_total=$((cpu_total + $5)) ;; esac
+	echo "=== [$1/$total] $2: $_v ($4; cpu $5 s)"
+	table="$table$(printf '    %-18s %-7s %-28s cpu %s s' "$2" "$_v" "$4" "$5")
 "
 }
+# with_cpu FILE CMD...: run CMD in a subshell, then add the CPU seconds
+# (user + system) it and every process it waited for used to FILE's number.
+with_cpu() {
+	_cf=$1
+	shift
+	(
+		_crc=0
+		"$@" || _crc=$?
+		# times in this shell (not in a $(...), a new process without
+		# children): "1m2.5s 0m1.0s" for the shell, then its children.
+		times >"$_cf.times"
+		_c=$(awk '{ for (f = 1; f <= NF; f++) { split($f, t, "m"); s += t[1] * 60 + t[2] } }
+			END { printf "%d", s + 0.5 }' "$_cf.times")
+		rm -f "$_cf.times"
+		echo $(($(cat "$_cf" 2>/dev/null || echo 0) + _c)) >"$_cf"
+		exit "$_crc"
+	)
+}
+# cpu_of NAME: the CPU seconds with_cpu wrote for step NAME.
+cpu_of() { cat "$LOGS/$1.cpu" 2>/dev/null || echo '?'; }
 
 # Background jobs, one per slot (boot1, boot2, fresh, paper). A job runs
 # steps one after the other (job_step), each into $LOGS/<step>.log, and
@@ -162,8 +189,8 @@ job_start() {
 }
 # job_pid SLOT: the slot's job's pid, empty if none.
 job_pid() { eval "echo \"\${job_pid_$1:-}\""; }
-# job_join SLOT: wait for the slot's job; print each of its steps' output
-# and judge them.
+# job_join SLOT: wait for the slot's job and free the slot; its steps'
+# result lines go to $LOGS/ended.results, printed by print_ended.
 job_join() {
 	_p=$(job_pid "$1")
 	[ -n "$_p" ] || return 0
@@ -172,18 +199,22 @@ job_join() {
 	eval "job_pid_$1=''"
 	# A job that died before writing any result must not pass unseen.
 	if [ ! -s "$LOGS/$1.results" ]; then
-		echo
-		echo "=== background job $1 ended (exit $_jrc) without a result; its log: ${LOGS#"$TOP"/}/$1.job.log"
-		result "-" "job-$1" 1 "lost"
+		echo "- job-$1 1 lost: exit $_jrc, no result; log ${LOGS#"$TOP"/}/$1.job.log" >>"$LOGS/ended.results"
 	fi
+	cat "$LOGS/$1.results" >>"$LOGS/ended.results"
+}
+# print_ended: print each ended background step's output and judge it.
+print_ended() {
+	[ -s "$LOGS/ended.results" ] || return 0
 	while read -r _i _name _rc _time; do
 		echo
 		echo "=== [$_i/$total] $_name (ran in the background)"
-		cat "$LOGS/$_name.log"
-		result "$_i" "$_name" "$_rc" "$_time"
-	done <"$LOGS/$1.results"
+		[ ! -f "$LOGS/$_name.log" ] || cat "$LOGS/$_name.log"
+		result "$_i" "$_name" "$_rc" "$_time" "$(cpu_of "$_name")"
+	done <"$LOGS/ended.results"
+	: >"$LOGS/ended.results"
 }
-# job_reap: join the jobs that have ended (their output comes out early).
+# job_reap: join the jobs that have ended.
 job_reap() {
 	for _rs in $JOB_SLOTS; do
 		_p=$(job_pid "$_rs")
@@ -203,7 +234,7 @@ job_step() {
 	_slot=$1 _i=$2 _name=$3
 	shift 3
 	_t=$(date +%s) _rc=0
-	"$@" >"$LOGS/$_name.log" 2>&1 || _rc=$?
+	with_cpu "$LOGS/$_name.cpu" "$@" >"$LOGS/$_name.log" 2>&1 || _rc=$?
 	echo "$_i $_name $_rc ${JOB_TIME:-}$(elapsed "$_t") s" >>"$LOGS/$_slot.results"
 }
 
@@ -214,29 +245,52 @@ paper_job() {
 }
 fresh_job() { job_step fresh "$fresh_i" fresh nice -n 10 "$S/fresh.sh"; }
 boot_job() {
-	: >"$LOGS/$boot_step.booting"
 	JOB_TIME="build $boot_build s + boot " job_step "$boot_slot" "$boot_i" "$boot_step" boot_cmd "$boot_step"
 	rm -f "$LOGS/$boot_step.booting"
 }
 
-# start_boot: the guest step $s (number $i) is built; boot it in a free
-# slot. If both are taken, wait for the first of the two boots to end (not
-# the older: the arm64 boots are the longest); job_reap joins it.
-oldest_boot=''
-start_boot() {
-	boot_slot=''
-	while :; do
-		job_reap
-		for _b in boot1 boot2; do
-			[ -n "$(job_pid "$_b")" ] || { boot_slot=$_b; break 2; }
-		done
-		sleep 2
+# The boots waiting for a slot: "I:STEP:BUILD_SECONDS ...", first in first
+# out. A guest step's boot is queued when its build passed.
+boot_queue=''
+queue_boot() {
+	boot_queue="$boot_queue $i:$s:$(elapsed "$t")"
+	# Marked now: the base's boot waits for the patched x86_64 log.
+	: >"$LOGS/$s.booting"
+	echo "=== [$i/$total] $s: built in $(elapsed "$t") s; its boot is queued (log: ${LOGS#"$TOP"/}/$s.log)"
+}
+# boot_dispatch: join the jobs that ended (printed later, by print_ended:
+# a foreground step may be printing); boot the queue's first guests in the
+# free slots.
+boot_dispatch() {
+	job_reap
+	for _b in boot1 boot2; do
+		[ -n "$boot_queue" ] || return 0
+		[ -z "$(job_pid "$_b")" ] || continue
+		# shellcheck disable=SC2086 # the queue: words without spaces
+		set -- $boot_queue
+		_e=$1
+		shift
+		boot_queue="$*"
+		boot_i=${_e%%:*} _e=${_e#*:}
+		boot_step=${_e%%:*} boot_build=${_e#*:} boot_slot=$_b
+		job_start "$_b" boot_job
+		echo "=== [$boot_i/$total] $boot_step: booting in the background"
 	done
-	_other=$([ "$boot_slot" = boot1 ] && echo boot2 || echo boot1)
-	if [ -n "$(job_pid "$_other")" ]; then oldest_boot=$_other; else oldest_boot=$boot_slot; fi
-	boot_step=$s boot_i=$i boot_build=$(elapsed "$t")
-	job_start "$boot_slot" boot_job
-	echo "=== [$i/$total] $s: built in $boot_build s; booting in the background (log: ${LOGS#"$TOP"/}/$s.log)"
+}
+# run_step: step $s in the foreground, its CPU into $LOGS/$s.cpu; while it
+# runs, the queued boots start as slots free up.
+run_step() {
+	if [ -z "$boot_queue" ]; then
+		with_cpu "$LOGS/$s.cpu" step_cmd "$s"
+		return
+	fi
+	with_cpu "$LOGS/$s.cpu" step_cmd "$s" &
+	_fg=$!
+	while [ -n "$boot_queue" ] && kill -0 "$_fg" 2>/dev/null; do
+		boot_dispatch
+		sleep 1
+	done
+	wait "$_fg"
 }
 
 total=$(echo "$STEPS" | wc -w)
@@ -250,7 +304,8 @@ for _s in $STEPS; do
 done
 for s in $STEPS; do
 	i=$((i + 1))
-	job_reap
+	boot_dispatch
+	print_ended
 	case " $PAPER " in *" $s "*)
 		[ -z "$paper_list" ] && continue
 		echo
@@ -271,22 +326,24 @@ for s in $STEPS; do
 	echo "=== [$i/$total] $s"
 	t=$(date +%s)
 	NICE=''
-	any_job && NICE="nice -n 10"
+	{ any_job || [ -n "$boot_queue" ]; } && NICE="nice -n 10"
 	rc=0
-	step_cmd "$s" || rc=$?
+	run_step || rc=$?
 	case "$s" in
-	guest-*) if [ "$rc" = 0 ]; then built="$built $s"; start_boot; continue; fi ;;
+	guest-*) if [ "$rc" = 0 ]; then built="$built $s"; queue_boot; continue; fi ;;
 	esac
-	result "$i" "$s" "$rc" "$(elapsed "$t") s"
+	result "$i" "$s" "$rc" "$(elapsed "$t") s" "$(cpu_of "$s")"
 done
-# The rest, in the order the jobs started (the older boot first).
-job_reap
-for _fs in paper $oldest_boot boot1 boot2 fresh; do
-	job_join "$_fs"
+# The queued boots, then the jobs as they end.
+while [ -n "$boot_queue" ] || any_job; do
+	boot_dispatch
+	print_ended
+	sleep 2
 done
+print_ended
 echo
 echo "steps:"
 printf '%s' "$table"
 [ -z "$failed_names" ] || echo "failed steps:$failed_names"
-echo "check: $passed passed, $failed failed (total $(elapsed "$t0") s)"
+echo "check: $passed passed, $failed failed (total $(elapsed "$t0") s; cpu $cpu_total s)"
 [ "$failed" = 0 ]

@@ -12,11 +12,18 @@
 #   vfio-n       CONFIG_VFIO=n, IOMMU_API=y
 #   iommu-api-n  CONFIG_IOMMU_API=n (and so no VFIO, no Intel IOMMU)
 #   pci-n        CONFIG_PCI=n, VFIO=y
-# All corners build in one directory, out/robot/corners, one after the other:
-# kbuild's fixdep records which CONFIG_ symbols each object depends on, so a
-# corner recompiles only what the symbols it changes reach (a full rebuild
-# per corner took 1014 s cold). Every corner has CONFIG_MODULES=y, so that
-# switching corners never flips it (it reaches almost every file).
+# Each corner builds in its own directory, out/robot/corner-<name>, so that
+# the next run, after a change to the series, recompiles in each corner only
+# what the change reaches (179 s for the four corners when they shared one
+# directory, each switch recompiling what its symbols reach). A corner's
+# directory that does not exist yet starts as a copy of the previous
+# corner's: kbuild's fixdep records which CONFIG_ symbols each object
+# depends on, so the new corner recompiles only what the symbols it changes
+# reach (a full build per corner took 1014 s cold, 545 s for the four this
+# way). Every corner has CONFIG_MODULES=y, so that switching corners never
+# flips it (it reaches almost every file). A corner is configured again only
+# when what its .config comes from changed (its fragments, this script, gcc,
+# the tree's Kconfig files: $B/.corner-config-key).
 # One line per corner (ok / not ok, seconds), errors printed.
 #
 # A corner that builds is recorded in config-corners.verified, the committed
@@ -32,7 +39,7 @@
 # Inputs (env): KSRC (default out/linux), CORNERS (default all four), JOBS
 #   (default 2), NOCACHE=1 (build every corner, even those the record
 #   holds), RECORD=0 (never write config-corners.verified; make check).
-# Output: out/robot/corners/ (the last corner's build), logs
+# Output: out/robot/corner-<name>/ (the builds), logs
 #   out/robot/logs/corner-<name>.log, config-corners.verified.
 # Exit: 0 every corner builds, 1 a corner does not build, 2 error (bad input,
 #   a symbol did not reach .config, tools).
@@ -67,9 +74,9 @@ requested() {
 			 END { for (i = 1; i <= n; i++) print v[order[i]] }'
 }
 
-# The one build dir of every corner.
-B=$R/corners
-mkdir -p "$B"
+# The one directory all corners shared before they had one each.
+rm -rf "$R/corners"
+# kmake ARGS...: make in the corner's build dir, $B.
 kmake() {
 	make -C "$KSRC" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
 }
@@ -100,8 +107,20 @@ record() {
 	wrote=1
 }
 
+# config_key FRAG...: what a corner's .config comes from: its fragments,
+# this script, gcc (Kconfig tests its options) and the tree's Kconfig files;
+# empty (configure again) if the work tree is not clean.
+config_key() {
+	[ -z "$dirty" ] || return 0
+	{
+		cat "$@" "$TOP/scripts/config-corners.sh"
+		gcc --version | head -1
+		git -C "$KSRC" ls-tree -r HEAD | grep 'Kconfig[^/]*$'
+	} | git hash-object --stdin
+}
+
 t0=$(date +%s)
-fail=0 wrote=0 cached=0
+fail=0 wrote=0 cached=0 prev=''
 for c in $CORNERS; do
 	t=$(date +%s)
 	log=$LOGS/corner-$c.log
@@ -114,12 +133,27 @@ for c in $CORNERS; do
 		cached=$((cached + 1))
 		continue
 	fi
+	B=$R/corner-$c
+	if [ ! -f "$B/.config" ] && [ -n "$prev" ] && [ -f "$prev/.config" ]; then
+		rm -rf "$B.new"
+		cp -a "$prev" "$B.new" || die "cannot copy $prev to $B.new"
+		mv "$B.new" "$B"
+	fi
+	prev=$B
+	mkdir -p "$B"
 	# shellcheck disable=SC2086 # frags: paths without spaces
-	{
-		kmake -s tinyconfig &&
-			(cd "$B" && ARCH=x86_64 "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$B" .config $frags) &&
-			kmake -s olddefconfig
-	} >"$log" 2>&1 || die "corner $c: configuring failed (log: ${log#"$TOP"/})"
+	ck=$(config_key $frags)
+	if [ -n "$ck" ] && [ -f "$B/.config" ] && [ "$(cat "$B/.corner-config-key" 2>/dev/null)" = "$ck" ]; then
+		echo "# .config kept: made from the same fragments, script, gcc and Kconfig files" >"$log"
+	else
+		rm -f "$B/.corner-config-key"
+		# shellcheck disable=SC2086 # frags: paths without spaces
+		{
+			kmake -s tinyconfig &&
+				(cd "$B" && ARCH=x86_64 "$KSRC/scripts/kconfig/merge_config.sh" -m -O "$B" .config $frags) &&
+				kmake -s olddefconfig
+		} >"$log" 2>&1 || die "corner $c: configuring failed (log: ${log#"$TOP"/})"
+	fi
 	# shellcheck disable=SC2086
 	wrong=$(requested $frags | while IFS= read -r line; do
 		sym=${line%%=*} val=${line#*=}
@@ -143,6 +177,7 @@ for c in $CORNERS; do
 	if RUN_LOGGED_TAIL=0 run_logged "corner $c: make $targets" "$blog" "$B" \
 		"$(usual "corner-$c")" kmake -s $targets; then
 		echo "ok corner $c: $targets ($(elapsed "$t") s)"
+		[ -z "$ck" ] || echo "$ck" >"$B/.corner-config-key"
 		record "$c" "$k"
 	else
 		echo "not ok corner $c: $targets ($(elapsed "$t") s; log: ${blog#"$TOP"/})"

@@ -13,10 +13,14 @@
 # new. New warnings are printed as normalised lines ("+ file: warning: ...");
 # the raw ones, with line numbers, are in out/robot/warnings/series-<arch>.log.
 # A file the config does not build is reported ("not built by ...").
+# The base never changes: its warnings are kept in base-<arch>.txt with a key
+# (base-<arch>.key: the base commit, the files, the fragment, these scripts,
+# gcc and sparse), and compiled again only when the key differs.
 #
 # Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
 #   JOBS (default 2). Shares out/robot/ with robot-objs.sh.
-# Output: out/robot/warnings/{base,series}-<arch>.{log,txt}, new-<arch>.txt.
+# Output: out/robot/warnings/{base,series}-<arch>.{log,txt}, base-<arch>.key,
+#   new-<arch>.txt.
 # Exit: 0 no new warning, 1 new warnings or a compile error, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
@@ -56,11 +60,29 @@ normalise() {
 		grep -v '^\(scripts\|tools\)/' | LC_ALL=C sort
 }
 
+# base_key ARCH: what the base's warnings in ARCH's allmodconfig depend on.
+base_key() {
+	{
+		echo "$1"
+		git -C "$KSRC" rev-parse "$BASE_TAG^{commit}"
+		echo "$files"
+		cat "$ALLMOD_FRAG" "$TOP/scripts/robot-warnings.sh" "$TOP/scripts/robot-lib.sh"
+		if [ "$1" = arm64 ]; then aarch64-linux-gnu-gcc --version; else gcc --version; fi | head -1
+		sparse --version
+	} | git hash-object --stdin
+}
+
 t0=$(date +%s)
 fail=0
 for a in $ARCHES; do
+	bkey=$(base_key "$a")
 	for side in base series; do
 		t=$(date +%s)
+		if [ "$side" = base ] && [ -f "$W/base-$a.txt" ] && [ "$(cat "$W/base-$a.key" 2>/dev/null)" = "$bkey" ]; then
+			echo "$a base: $(wc -l <"$W/base-$a.txt") warnings (an earlier run's: same base, files, fragment, scripts, gcc and sparse)"
+			continue
+		fi
+		rm -f "$W/$side-$a.key"
 		if [ "$side" = base ]; then c=$BASE_TAG; else c=$head; fi
 		git -C "$WT" checkout -q --detach "$c"
 		log=$W/$side-$a.log
@@ -79,12 +101,14 @@ for a in $ARCHES; do
 		done
 		# shellcheck disable=SC2086
 		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $objs)
+		normalise "$log" >"$W/$side-$a.txt"
 		if [ -n "$bad" ] || { [ "$rc" != 0 ] && [ -z "$nb" ]; }; then
 			echo "not ok $a $side: compile errors in:$bad (log: ${log#"$TOP"/})"
 			robot_errors "$log" | sed 's/^/    /'
 			fail=1
+		elif [ "$side" = base ]; then
+			echo "$bkey" >"$W/base-$a.key"
 		fi
-		normalise "$log" >"$W/$side-$a.txt"
 		echo "$a $side: $(echo "$objs" | wc -w) files, $(wc -l <"$W/$side-$a.txt") warnings ($(elapsed "$t") s)"
 	done
 	LC_ALL=C comm -13 "$W/base-$a.txt" "$W/series-$a.txt" >"$W/new-$a.txt"

@@ -1,7 +1,7 @@
 #!/bin/sh
 # scripts/roundtrip.sh - prove patches/ is exactly the work tree's branch.
 #
-# 1. `git am` every patch of patches/series into a fresh worktree at the
+# 1. `git am` every patch of patches/series into a worktree reset to the
 #    base and compare the result with the branch (`git diff --exit-code`).
 # 2. Regenerate the series from that worktree into a scratch directory and
 #    compare byte for byte with patches/ (regeneration is deterministic).
@@ -18,15 +18,30 @@ PATCHES=$TOP/patches
 WT=$OUT/roundtrip
 SCRATCH=$OUT/roundtrip-patches
 git_k() { git -C "$KSRC" "$@"; }
-cleanup() {
-	git_k worktree remove --force "$WT" 2>/dev/null || rm -rf "$WT"
-	git_k worktree prune
+# The worktree stays between runs (out/roundtrip): the next run resets it to
+# the base, rewriting only the files the series touched, instead of checking
+# out 70000 files again (most of this step's 42 s). Its branch
+# roundtrip-check exists only while the step runs.
+drop_branch() {
+	git -C "$WT" checkout -q --detach 2>/dev/null || true
 	git_k branch -q -D roundtrip-check 2>/dev/null || true
 }
-trap cleanup EXIT
-cleanup
-
-git_k worktree add -q -b roundtrip-check "$WT" "$BASE_TAG"
+trap drop_branch EXIT
+common=$(git_k rev-parse --path-format=absolute --git-common-dir)
+if [ -e "$WT/.git" ] &&
+	[ "$(git -C "$WT" rev-parse --path-format=absolute --git-common-dir 2>/dev/null)" = "$common" ]; then
+	git -C "$WT" am --abort 2>/dev/null || true
+	drop_branch
+	git -C "$WT" checkout -q -f --detach "$BASE_TAG" || die "cannot reset $WT to $BASE_TAG"
+	git -C "$WT" clean -q -f -d -x || die "cannot clean $WT"
+else
+	# Missing, or a worktree of another clone's tree.
+	rm -rf "$WT"
+	git_k worktree prune
+	drop_branch
+	git_k worktree add -q --detach "$WT" "$BASE_TAG"
+fi
+git -C "$WT" checkout -q -b roundtrip-check
 n=0
 for p in $(series_files); do
 	n=$((n + 1))
