@@ -12,18 +12,21 @@
 #   vfio-n       CONFIG_VFIO=n, IOMMU_API=y
 #   iommu-api-n  CONFIG_IOMMU_API=n (and so no VFIO, no Intel IOMMU)
 #   pci-n        CONFIG_PCI=n, VFIO=y
-# Each corner builds in its own directory, out/robot/corner-<name>, so that
-# the next run, after a change to the series, recompiles in each corner only
-# what the change reaches (179 s for the four corners when they shared one
-# directory, each switch recompiling what its symbols reach). A corner's
-# directory that does not exist yet starts as a copy of the previous
-# corner's: kbuild's fixdep records which CONFIG_ symbols each object
-# depends on, so the new corner recompiles only what the symbols it changes
-# reach (a full build per corner took 1014 s cold, 545 s for the four this
-# way). Every corner has CONFIG_MODULES=y, so that switching corners never
-# flips it (it reaches almost every file). A corner is configured again only
-# when what its .config comes from changed (its fragments, this script, gcc,
-# the tree's Kconfig files: $B/.corner-config-key).
+# Each corner keeps its own build, out/robot/corner-<name>, so that the next
+# run, after a change to the series, recompiles in each corner only what the
+# change reaches (179 s for the four corners when they shared one
+# directory, each switch recompiling what its symbols reach). A corner
+# builds at one path, out/robot/corners, its build moved there and back
+# (objtool's build records absolute paths: a build moved to another path
+# rebuilds objtool, and with it every object). A corner with no build yet
+# starts from a copy of the previous corner's: kbuild's fixdep records which
+# CONFIG_ symbols each object depends on, so the new corner recompiles only
+# what the symbols it changes reach (a full build per corner took 1014 s
+# cold, 545 s for the four this way). Every corner has CONFIG_MODULES=y, so
+# that switching corners never flips it (it reaches almost every file). A
+# corner is configured again only when what its .config comes from changed
+# (its fragments, this script, gcc, the tree's Kconfig files: the build's
+# .corner-config-key).
 # One line per corner (ok / not ok, seconds), errors printed.
 #
 # A corner that builds is recorded in config-corners.verified, the committed
@@ -39,7 +42,8 @@
 # Inputs (env): KSRC (default out/linux), CORNERS (default all four), JOBS
 #   (default 2), NOCACHE=1 (build every corner, even those the record
 #   holds), RECORD=0 (never write config-corners.verified; make check).
-# Output: out/robot/corner-<name>/ (the builds), logs
+# Output: out/robot/corner-<name>/ (the builds; out/robot/corners while one
+#   builds), logs
 #   out/robot/logs/corner-<name>.log, config-corners.verified.
 # Exit: 0 every corner builds, 1 a corner does not build, 2 error (bad input,
 #   a symbol did not reach .config, tools).
@@ -74,9 +78,10 @@ requested() {
 			 END { for (i = 1; i <= n; i++) print v[order[i]] }'
 }
 
-# The one directory all corners shared before they had one each.
-rm -rf "$R/corners"
-# kmake ARGS...: make in the corner's build dir, $B.
+# Where each corner builds (and where all corners built before they kept a
+# build each: what is left there seeds the first corner).
+B=$R/corners
+# kmake ARGS...: make in the build dir, $B.
 kmake() {
 	make -C "$KSRC" O="$B" ARCH=x86_64 CC="ccache gcc" -j"$JOBS" "$@"
 }
@@ -133,13 +138,17 @@ for c in $CORNERS; do
 		cached=$((cached + 1))
 		continue
 	fi
-	B=$R/corner-$c
-	if [ ! -f "$B/.config" ] && [ -n "$prev" ] && [ -f "$prev/.config" ]; then
-		rm -rf "$B.new"
-		cp -a "$prev" "$B.new" || die "cannot copy $prev to $B.new"
-		mv "$B.new" "$B"
+	# The corner's build to $B: its own, else a copy of the previous
+	# corner's, else what is there.
+	kept=$R/corner-$c
+	if [ -d "$kept" ]; then
+		rm -rf "$B"
+		mv "$kept" "$B"
+	elif [ -n "$prev" ] && [ -d "$prev" ]; then
+		rm -rf "$B"
+		cp -a "$prev" "$B" || die "cannot copy $prev to $B"
 	fi
-	prev=$B
+	prev=$kept
 	mkdir -p "$B"
 	# shellcheck disable=SC2086 # frags: paths without spaces
 	ck=$(config_key $frags)
@@ -184,6 +193,7 @@ for c in $CORNERS; do
 		grep -E ': (fatal )?error:|undefined|\*\*\*' "$blog" | head -30 | sed 's/^/    /'
 		fail=1
 	fi
+	mv "$B" "$kept"
 done
 [ "$wrote" = 0 ] || echo "config-corners: wrote config-corners.verified (commit it)"
 echo "config-corners: $(echo "$CORNERS" | wc -w) corners, $([ "$fail" = 0 ] && echo 'all build' || echo 'BUILD FAILURES'), $cached verified by an earlier run (total $(elapsed "$t0") s)"
