@@ -112,15 +112,15 @@ record() {
 	wrote=1
 }
 
-# config_key FRAG...: what a corner's .config comes from: its fragments,
-# this script, gcc (Kconfig tests its options) and the tree's Kconfig files;
-# empty (configure again) if the work tree is not clean.
+# config_key KEY: what a corner's .config comes from: KEY (its fragments,
+# this script, gcc: Kconfig tests its options) and the tree's Kconfig files,
+# listed as robot_config (robot-lib.sh) lists them; empty (configure again)
+# if the work tree is not clean.
 config_key() {
 	[ -z "$dirty" ] || return 0
 	{
-		cat "$@" "$TOP/scripts/config-corners.sh"
-		gcc --version | head -1
-		git -C "$KSRC" ls-tree -r HEAD | grep 'Kconfig[^/]*$'
+		echo "$1"
+		git -C "$KSRC" ls-files -s -- '*Kconfig*'
 	} | git hash-object --stdin
 }
 
@@ -150,8 +150,7 @@ for c in $CORNERS; do
 	fi
 	prev=$kept
 	mkdir -p "$B"
-	# shellcheck disable=SC2086 # frags: paths without spaces
-	ck=$(config_key $frags)
+	ck=$(config_key "$k")
 	if [ -n "$ck" ] && [ -f "$B/.config" ] && [ "$(cat "$B/.corner-config-key" 2>/dev/null)" = "$ck" ]; then
 		echo "# .config kept: made from the same fragments, script, gcc and Kconfig files" >"$log"
 	else
