@@ -146,8 +146,8 @@ if [ "$BUILD_KERNEL" = 1 ]; then
 	# The series at a clean HEAD, the guest config: each-patch.sh then need
 	# not build the last patch again (same tree, same each_conf).
 	if [ "$BASE" != 1 ] && [ "$ARCH" = x86_64 ] && [ -z "${EXTRA_CONFIGS:-}" ] && [ -z "${DEBUG:-}" ] &&
-		[ -z "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
-		echo "$(git -C "$KSRC" rev-parse 'HEAD^{tree}') $(each_conf)" >"$BUILD/.built-tree"
+		built_tree=$(clean_tree "$KSRC"); then
+		echo "$built_tree $(each_conf)" >"$BUILD/.built-tree"
 	else
 		rm -f "$BUILD/.built-tree"
 	fi

@@ -61,8 +61,7 @@ FRAGS="$FRAGS $EXTRA_CONFIGS"
 # each-patch.sh's TARGETS=vmlinux). FORCE=1 builds anyway.
 build_key() {
 	[ "$TARGETS" = "$TARGET" ] || return 1
-	[ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] || return 1
-	_t=$(git -C "$SRC" rev-parse 'HEAD^{tree}') || return 1
+	_t=$(clean_tree "$SRC") || return 1
 	{
 		echo "$_t $ARCH $TARGETS"
 		# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
@@ -72,11 +71,12 @@ build_key() {
 		make --version | head -1
 	} | git hash-object --stdin
 }
+image_hash() { sha256sum <"$BUILD/$IMAGE" | cut -d' ' -f1; }
 KEYFILE=$BUILD/.kbuild-key
 key=$(build_key) || key=
 if [ -n "$key" ] && [ "${FORCE:-0}" != 1 ] && [ -f "$BUILD/$IMAGE" ] &&
 	[ -d "$BUILD/usr-headers/include" ] &&
-	[ "$(cat "$KEYFILE" 2>/dev/null)" = "$key $(sha256sum <"$BUILD/$IMAGE" | cut -d' ' -f1)" ]; then
+	[ "$(cat "$KEYFILE" 2>/dev/null)" = "$key $(image_hash)" ]; then
 	say "not building: $BUILD/$IMAGE was built from this tree with these fragments, this script, gcc and make (FORCE=1 builds)"
 	exit 0
 fi
@@ -116,5 +116,5 @@ say "make $TARGETS"
 kmake $TARGETS
 # --- end recipe
 kmake headers_install INSTALL_HDR_PATH="$BUILD/usr-headers" >/dev/null
-[ -z "$key" ] || echo "$key $(sha256sum <"$BUILD/$IMAGE" | cut -d' ' -f1)" >"$KEYFILE"
+[ -z "$key" ] || echo "$key $(image_hash)" >"$KEYFILE"
 say "built $ARCH in $(elapsed "$start") s: $BUILD/$IMAGE"

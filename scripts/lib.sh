@@ -132,6 +132,14 @@ series_files() {
 	grep -v '^[[:space:]]*\(#\|$\)' "$TOP/patches/series" || true
 }
 
+# clean_tree DIR: the tree id of the HEAD of git work tree DIR when no tracked
+# file of it is modified (its build is then that tree's); returns 1, printing
+# nothing, otherwise.
+clean_tree() {
+	[ -z "$(git -C "$1" status --porcelain --untracked-files=no)" ] || return 1
+	git -C "$1" rev-parse 'HEAD^{tree}'
+}
+
 # kunit_fragment SRC FRAG: the lines of config fragment FRAG whose symbol the
 # Kconfig files of the kernel tree SRC define (the others would not reach
 # .config). Used for the unpatched base and each commit of the series: the
