@@ -365,6 +365,13 @@ t_badinput_no_rows() {
 	expect 2 'has no badinput rows'
 }
 
+# scripts/guest.sh refuses a TCG_THREAD it does not know before anything
+# is built or booted.
+t_guest_bad_tcg_thread() {
+	OUT=$(TCG_THREAD=both ARCH=x86_64 STAGE=boot LOG="$TMP/guest.log" "$TOP/scripts/guest.sh" 2>&1) && RC=0 || RC=$?
+	expect 2 'TCG_THREAD=both: expected single or multi'
+}
+
 EXTRA='crlf_endings lf_endings no_printk_timestamps benign_lookalikes
 quiet_prints_one_line flipped_result flipped_nested_result dropped_result
 report_in_dmesg_only no_sentinel sentinel_before_last_result second_boot
@@ -374,7 +381,7 @@ base_warn_earlier base_stack_dump_earlier base_other_report diff_same_log
 diff_flipped_result diff_no_patched_log no_arguments two_arguments
 missing_file directory help expect_crash_no_log diff_no_base_log
 bench_table bench_missing_boot bench_no_logs bench_bad_boots
-badinput_table badinput_not_documented badinput_no_rows'
+badinput_table badinput_not_documented badinput_no_rows guest_bad_tcg_thread'
 
 FIXTURES=$(cd "$FIX" && ls -- *.log)
 n=0
