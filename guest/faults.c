@@ -30,7 +30,8 @@
  * the set_iommu, bind and unbind paths (the type1 attach and e1000's probe
  * allocate dozens of times, seconds each under TCG), and on those paths
  * the full check only at the end (make check's short form); the others
- * are checked in full after every failure either way. A leaked domain is kmemleak's: the test scans at the end.
+ * are checked in full after every failure either way. A leaked domain is
+ * kmemleak's: guest/leaks.c scans at the end of the boot.
  *
  * Fails on a leaked count on an error path (mutants/claim-leaks-count.patch:
  * a claim whose attach fails keeps its count, and the next claim is
@@ -392,7 +393,6 @@ TEST_F_TIMEOUT(faults, every_allocation, 3 * 3600)
 	pci_driver(DEV_E1000_B, drv);
 	if (drv[0])
 		pci_unbind(drv, DEV_E1000_B);
-	kmemleak_start();
 	kfd = CHECK_OK(_kmsg_open(), "open /dev/kmsg");
 
 	for (p = 0; p < NR_PATHS && _metadata->passed; p++) {
@@ -410,9 +410,6 @@ TEST_F_TIMEOUT(faults, every_allocation, 3 * 3600)
 		run_path(_metadata, p, group_id,
 			 p == P_SET_IOMMU || p == P_BIND || p == P_UNBIND ? stride : 1, kfd);
 	}
-	if (!_metadata->passed)
-		return;
-	expect_no_new_leaks();
 }
 
 TEST_HARNESS_MAIN

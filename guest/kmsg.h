@@ -25,14 +25,13 @@ int _kmsg_open(void);
 int _kmsg_reports(int fd, char *first, size_t len);
 
 /*
- * kmemleak (debugfs mounted if need be). _kmemleak_start() scans and marks
- * every leak found so far as seen. _kmemleak_new_leaks() waits until what
- * was allocated since is old enough to report (5 s), scans twice, and
- * returns the number of objects reported as leaked since the start, the
- * first lines of the list printed as "# kmemleak: ...". Both return
- * -ENOENT when the kernel has no kmemleak.
+ * kmemleak (debugfs mounted if need be): wait until what was allocated last
+ * is old enough to report (5 s), scan twice (an object is reported once two
+ * scans found it unreferenced and unchanged), and return the number of
+ * objects reported as leaked since boot, the first lines of the list
+ * printed as "# kmemleak: ...". -ENOENT: the kernel has no kmemleak;
+ * -EPERM: kmemleak is off (kmemleak=off, or it disabled itself).
  */
-int _kmemleak_start(void);
-int _kmemleak_new_leaks(void);
+int _kmemleak_leaks(void);
 
 #endif

@@ -163,22 +163,6 @@ static inline void restore_shared_group(struct __test_metadata *_metadata)
 	}
 }
 
-/* kmsg.h: kmemleak around a test run (nothing to check without kmemleak) */
-#define kmemleak_start() do {						\
-	int __k = _kmemleak_start();					\
-	if (__k == -ENOENT)						\
-		TH_LOG("no kmemleak in this kernel: leaks are not looked for"); \
-	else								\
-		CHECK_OK(__k, "kmemleak scan + clear");			\
-} while (0)
-#define expect_no_new_leaks() do {					\
-	int __l = _kmemleak_new_leaks();				\
-	if (__l != -ENOENT) {						\
-		CHECK_OK(__l, "kmemleak scan");				\
-		REQUIRE(!__l, "kmemleak: %d objects leaked during the run", __l); \
-		TH_LOG("kmemleak: no leak");				\
-	}								\
-} while (0)
 
 /* proc.h */
 #define proc_spawn(argv, in, out) \

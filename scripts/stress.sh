@@ -9,6 +9,7 @@
 #             worker (dmaown.stress=), at most CAP seconds (guest/stress.c);
 #   faults    every allocation on the claim, release, probe and bind paths
 #             failing in turn (guest/faults.c, dmaown.faults_stride=STRIDE);
+#   leaks     kmemleak's check of the boot, after the others (guest/leaks.c);
 # on x86_64 (q35 + intel-iommu) and arm64 (virt + SMMUv3). Then the
 # unpatched base (x86_64, no debug options) boots twice: badinput with
 # its last row (a kernel driver bound into a held group, which kills the
@@ -67,7 +68,7 @@ verdicts=
 run() {
 	_name=$1
 	shift
-	say "$_name: build, then boot (badinput, stress with $ITER rounds per worker, faults)"
+	say "$_name: build, then boot (badinput, stress with $ITER rounds per worker, faults, leaks)"
 	_rc=0
 	env "$@" STAGE=build "$TOP/scripts/guest.sh" || die "$_name: the build failed"
 	env "$@" STAGE=boot LOG="$LOGS/$_name.log" TIMEOUT=$GUEST_TIMEOUT \
@@ -79,7 +80,7 @@ run() {
 }
 
 for a in $ARCHES; do
-	run "$a" ARCH="$a" BASE=0 TESTS=badinput,stress,faults
+	run "$a" ARCH="$a" BASE=0 TESTS=badinput,stress,faults,leaks
 done
 if [ "$BASE_RUN" = 1 ]; then
 	say "base-x86_64: build, then two boots: badinput with its last row (which kills the base), then stress (which must fail)"
@@ -103,13 +104,14 @@ if [ "$BASE_RUN" = 1 ]; then
 	fi
 fi
 
-# The summary: what stress and faults logged (their TH_LOG lines), per guest.
+# The summary: what stress, faults and leaks logged (their TH_LOG lines),
+# per guest.
 {
 	echo "make stress: ITER=$ITER CAP=$CAP STRIDE=$STRIDE ($(date -u +%Y-%m-%d))"
 	for f in "$LOGS"/*.log; do
 		[ -f "$f" ] || continue
 		echo "--- ${f##*/}"
-		tr -d '\r' <"$f" | sed -n 's/^ *# \(stress\|faults\)\.c:[0-9]*:[a-z_]*:/  /p'
+		tr -d '\r' <"$f" | sed -n 's/^ *# \(stress\|faults\|leaks\)\.c:[0-9]*:[a-z_]*:/  /p'
 		tr -d '\r' <"$f" | grep -a -m1 -o 'kernel BUG at [^ ]*' | sed 's|\.\./\.\./linux/||; s/^/  base: /' || true
 	done
 	echo "--- verdicts"
