@@ -18,7 +18,9 @@
 # say how to build and judge), with the files that config does
 # not build. A later run skips a patch and arch whose line is there or in
 # robot-objs.verified (its "ok" line says so): after a change to patch N,
-# only patches N and later have new trees and compile again.
+# only patches N and later have new trees and compile again. A patch that
+# changes only tools/testing/selftests/, Documentation/ or MAINTAINERS (the
+# series's kselftest) has its parent's objects: it takes its parent's line.
 # robot-objs.verified is the committed record, for a fresh clone (make
 # check): a run of every patch on both arches that passes rewrites it with
 # the series's lines (commit it), unless RECORD=0 (make check's run, which
@@ -171,6 +173,13 @@ for c in $commits; do
 	case " $sel " in *" $i "*) ;; *) continue ;; esac
 	subj=$(git -C "$KSRC" log -1 --format=%s "$c")
 	tree=$(git -C "$KSRC" rev-parse "$c^{tree}")
+	# A patch that changes only tools/testing/selftests/, Documentation/ or
+	# MAINTAINERS, which no kernel build reads, has its parent's objects:
+	# its parent's record (made just before, or kept) holds for it too.
+	ptree=
+	[ -n "$(git -C "$KSRC" diff --name-only "$c^" "$c" -- . ':(exclude)MAINTAINERS' \
+		':(exclude)tools/testing/selftests/' ':(exclude)Documentation/')" ] ||
+		ptree=$(git -C "$KSRC" rev-parse "$c^^{tree}")
 	out=
 	for a in $ARCHES; do
 		builds=$((builds + 1))
@@ -179,12 +188,19 @@ for c in $commits; do
 		rec=
 		[ "${NOCACHE:-0}" = 1 ] ||
 			rec=$(cat "$VERIFIED" "$RECORD_FILE" 2>/dev/null | grep -m1 "^$tree $a $k " || true)
+		how="verified by an earlier run: same tree, files, config and compiler"
+		if [ -z "$rec" ] && [ -n "$ptree" ] && [ "${NOCACHE:-0}" != 1 ]; then
+			rec=$(cat "$VERIFIED" "$RECORD_FILE" 2>/dev/null | grep -m1 "^$ptree $a $k " || true)
+			rec=${rec:+$tree ${rec#* }}
+			[ -z "$rec" ] || echo "$rec" >>"$VERIFIED"
+			how="patch $((i - 1))'s objects: it changes no file a kernel build reads"
+		fi
 		if [ -n "$rec" ]; then
 			echo "$rec" >>"$R/verified.series"
 			nb=$(echo "${rec##* }" | tr ',' ' ')
 			[ "$nb" != - ] || nb=
 			report_notbuilt "$a" "$nb"
-			echo "ok $i $a: $subj (verified by an earlier run: same tree, files, config and compiler)"
+			echo "ok $i $a: $subj ($how)"
 			cached=$((cached + 1))
 			continue
 		fi

@@ -16,11 +16,20 @@
 # The base never changes: its warnings are kept in base-<arch>.txt with a key
 # (base-<arch>.key: the base commit, the files, the fragment, these scripts,
 # gcc and sparse), and compiled again only when the key differs.
+# The series side keeps each object's part of the log (cache-<arch>/<obj>.log)
+# with a key: the arch's .config, the fragment, these scripts, gcc and
+# sparse, the object's command line and the content of every file of its
+# dependency list (kbuild's .cmd of that compile: the source and each
+# header). Only the objects whose key changed are compiled again, with -j1
+# so that each one's warnings follow its own CC and CHECK lines; a change
+# to one file of the series compiles that file alone. A file the config
+# does not build stays so until the .config or a Makefile changes.
 #
 # Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
 #   JOBS (default 2). Shares out/robot/ with robot-objs.sh.
 # Output: out/robot/warnings/{base,series}-<arch>.{log,txt}, base-<arch>.key,
-#   new-<arch>.txt.
+#   new-<arch>.txt, cache-<arch>/ (series-<arch>.log is made from it; the
+#   last build's own log is series-<arch>.build.log).
 # Exit: 0 no new warning, 1 new warnings or a compile error, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
@@ -60,16 +69,60 @@ normalise() {
 		grep -v '^\(scripts\|tools\)/' | LC_ALL=C sort
 }
 
+# recipe ARCH: the fragment, these scripts, gcc and sparse (both keys).
+recipe() {
+	echo "$1"
+	cat "$ALLMOD_FRAG" "$TOP/scripts/robot-warnings.sh" "$TOP/scripts/robot-lib.sh"
+	if [ "$1" = arm64 ]; then aarch64-linux-gnu-gcc --version; else gcc --version; fi | head -1
+	sparse --version
+}
 # base_key ARCH: what the base's warnings in ARCH's allmodconfig depend on.
 base_key() {
 	{
-		echo "$1"
+		recipe "$1"
 		git -C "$KSRC" rev-parse "$BASE_TAG^{commit}"
 		echo "$files"
-		cat "$ALLMOD_FRAG" "$TOP/scripts/robot-warnings.sh" "$TOP/scripts/robot-lib.sh"
-		if [ "$1" = arm64 ]; then aarch64-linux-gnu-gcc --version; else gcc --version; fi | head -1
-		sparse --version
 	} | git hash-object --stdin
+}
+# series_key ARCH: what, besides an object's command line and dependencies,
+# decides its warnings: the recipe and the .config allmodconfig made.
+series_key() {
+	{ recipe "$1"; cat "$R/build/$1/.config"; } | git hash-object --stdin
+}
+# obj_key ARCH OBJ: an object's key from what its last compile recorded in
+# the cache (fails if it has no record); skey is series_key's.
+obj_key() {
+	_c=$W/cache-$1/$2
+	[ -f "$_c.cmd" ] && [ -f "$_c.deps" ] || return 1
+	# A dependency gone is a message of cat's in the hash: a new key.
+	# shellcheck disable=SC2046 # one word per dependency (kbuild's paths)
+	{ echo "$skey"; cat "$_c.cmd"; (cd "$R/build/$1" && cat $(cat "$_c.deps")) 2>&1; } |
+		git hash-object --stdin
+}
+# record_obj ARCH OBJ: keep what the compile of OBJ just recorded (its .cmd:
+# command line, source and dependencies, without the config's wildcard
+# entries, which the .config in skey covers) and its key.
+record_obj() {
+	_c=$W/cache-$1/$2 _cmd=$R/build/$1/$(dirname "$2")/.$(basename "$2").cmd
+	sed -n 's/^cmd_[^ ]* := //p' "$_cmd" >"$_c.cmd"
+	awk '/^source_/ { print $3 } /^deps_/ { on = 1; next } on && /^$/ { exit }
+	     on && $1 !~ /^\$\(wildcard/ && $1 != "\\" { print $1 }' "$_cmd" >"$_c.deps"
+	obj_key "$1" "$2" >"$_c.key"
+}
+# split_log LOG ARCH OBJ...: each object's part of a -j1 build log, from its
+# CC (or CHECK) line to the next object's, into cache-ARCH/<obj>.log.
+split_log() {
+	_l=$1 _sa=$2
+	shift 2
+	for _o in "$@"; do mkdir -p "$(dirname "$W/cache-$_sa/$_o")"; done
+	awk -v dir="$W/cache-$_sa" -v wt="$WT/" -v want=" $* " '
+		/^  (CC|CHECK) / {
+			o = $NF
+			if (substr(o, 1, length(wt)) == wt) o = substr(o, length(wt) + 1)
+			sub(/\.c$/, ".o", o)
+			cur = index(want, " " o " ") ? dir "/" o ".log" : ""
+		}
+		cur != "" { print > cur }' "$_l"
 }
 
 t0=$(date +%s)
@@ -86,22 +139,66 @@ for a in $ARCHES; do
 		if [ "$side" = base ]; then c=$BASE_TAG; else c=$head; fi
 		git -C "$WT" checkout -q --detach "$c"
 		log=$W/$side-$a.log
+		[ "$side" = base ] || log=$W/series-$a.build.log
 		: >"$log"
 		robot_config "$a" "$log" || die "allmodconfig failed for $a at $side (log: ${log#"$TOP"/})"
 		# shellcheck disable=SC2086 # files is a list of paths without spaces
 		objs=$(robot_objs $files)
-		for o in $objs; do rm -f "$R/build/$a/$o"; done
-		rc=0
-		# shellcheck disable=SC2086 # objs is a list of paths without spaces
-		robot_kmake "$a" -k W=1 C=1 $objs >>"$log" 2>&1 || rc=$?
+		# The series: only the objects whose key changed (see the top).
+		build=$objs kept=0
+		if [ "$side" = series ]; then
+			skey=$(series_key "$a")
+			mk=$({ echo "$skey"; git -C "$WT" ls-files -s -- '*Makefile*' '*Kbuild*'; } | git hash-object --stdin)
+			build=
+			for o in $objs; do
+				if [ "$(cat "$W/cache-$a/$o.nb" 2>/dev/null)" = "$mk" ] ||
+					{ k=$(obj_key "$a" "$o") && [ "$(cat "$W/cache-$a/$o.key" 2>/dev/null)" = "$k" ]; }; then
+					kept=$((kept + 1))
+				else
+					build="$build $o"
+				fi
+			done
+		fi
+		for o in $build; do rm -f "$R/build/$a/$o" "$W/cache-$a/$o.key" "$W/cache-$a/$o.nb"; done
+		rc=0 nb=
+		if [ -n "$build" ]; then
+			jobs=-j$JOBS
+			[ "$side" = base ] || jobs=-j1
+			# shellcheck disable=SC2086 # build is a list of paths without spaces
+			robot_kmake "$a" -k "$jobs" W=1 C=1 $build >>"$log" 2>&1 || rc=$?
+			# shellcheck disable=SC2086
+			nb=$(robot_notbuilt "$log" $build | tr '\n' ' ')
+		fi
 		# shellcheck disable=SC2086
-		nb=$(robot_notbuilt "$log" $objs | tr '\n' ' ')
+		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $build)
+		if [ "$side" = series ]; then
+			# shellcheck disable=SC2086
+			[ -z "$build" ] || split_log "$log" "$a" $build
+			for o in $build; do
+				case " $nb " in *" ${o%.o}.c "*)
+					echo "$mk" >"$W/cache-$a/$o.nb"
+					rm -f "$W/cache-$a/$o.log"
+					continue
+					;;
+				esac
+				case " $bad " in *" ${o%.o}.c "*) continue ;; esac
+				record_obj "$a" "$o"
+			done
+			# The not built, kept or new; the log: each built object's part.
+			nb='' slog=$W/series-$a.log
+			: >"$slog"
+			for o in $objs; do
+				if [ -f "$W/cache-$a/$o.nb" ]; then
+					nb="$nb ${o%.o}.c"
+				else
+					cat "$W/cache-$a/$o.log" >>"$slog" 2>/dev/null || true
+				fi
+			done
+		fi
 		for f in $nb; do
 			echo "    not built by $a allmodconfig ($side): $f"
 		done
-		# shellcheck disable=SC2086
-		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $objs)
-		normalise "$log" >"$W/$side-$a.txt"
+		normalise "${slog:-$log}" >"$W/$side-$a.txt"
 		if [ -n "$bad" ] || { [ "$rc" != 0 ] && [ -z "$nb" ]; }; then
 			echo "not ok $a $side: compile errors in:$bad (log: ${log#"$TOP"/})"
 			robot_errors "$log" | sed 's/^/    /'
@@ -109,7 +206,10 @@ for a in $ARCHES; do
 		elif [ "$side" = base ]; then
 			echo "$bkey" >"$W/base-$a.key"
 		fi
-		echo "$a $side: $(echo "$objs" | wc -w) files, $(wc -l <"$W/$side-$a.txt") warnings ($(elapsed "$t") s)"
+		how=
+		[ "$side" = base ] || how=", $(echo "$build" | wc -w) compiled, $kept kept: same command, .config, sources and headers"
+		echo "$a $side: $(echo "$objs" | wc -w) files, $(wc -l <"$W/$side-$a.txt") warnings$how ($(elapsed "$t") s)"
+		slog=''
 	done
 	LC_ALL=C comm -13 "$W/base-$a.txt" "$W/series-$a.txt" >"$W/new-$a.txt"
 	if [ -s "$W/new-$a.txt" ]; then
