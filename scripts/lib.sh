@@ -206,9 +206,9 @@ usual() {
 	kbuild-x86_64) echo "11 min cold (16 beside a booting guest), under 1 min with ccache" ;;
 	kbuild-base-x86_64) echo "5 min cold, under 1 min with ccache" ;;
 	kbuild-arm64) echo "7 min cold (10 beside the fresh step), under 1 min with ccache" ;;
-	boot-x86_64) echo "about 6 min alone, 8 in make check beside the arm64 boot (2.5 without stress and faults)" ;;
+	boot-x86_64) echo "about 5 min alone, 7 in make check beside the arm64 boot (2.5 without stress, faults and leaks)" ;;
 	boot-base-x86_64) echo "under 1 min, until the expected crash" ;;
-	boot-arm64) echo "about 4 min alone, 7 in make check beside the x86_64 boot (3 without stress and faults)" ;;
+	boot-arm64) echo "about 4 min alone, 7 in make check beside the x86_64 boot (3 without stress, faults and leaks)" ;;
 	boot-x86_64-amd) echo "about 2.5 min" ;;
 	boot-arm64-virtio) echo "about 3.5 min" ;;
 	demo-boot) echo "about 1 min" ;;
