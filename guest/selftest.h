@@ -163,7 +163,6 @@ static inline void restore_shared_group(struct __test_metadata *_metadata)
 	}
 }
 
-
 /* proc.h */
 #define proc_spawn(argv, in, out) \
 	CHECK_OK(_proc_spawn(argv, in, out), "spawn %s", (argv)[0])

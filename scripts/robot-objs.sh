@@ -19,8 +19,9 @@
 # not build. A later run skips a patch and arch whose line is there or in
 # robot-objs.verified (its "ok" line says so): after a change to patch N,
 # only patches N and later have new trees and compile again. A patch that
-# changes only tools/testing/selftests/, Documentation/ or MAINTAINERS (the
-# series's kselftest) has its parent's objects: it takes its parent's line.
+# changes only tools/testing/selftests/ or MAINTAINERS (the series's
+# kselftest) has its parent's objects: it takes its parent's line, also in
+# robot-objs.verified.
 # robot-objs.verified is the committed record, for a fresh clone (make
 # check): a run of every patch on both arches that passes rewrites it with
 # the series's lines (commit it), unless RECORD=0 (make check's run, which
@@ -173,12 +174,13 @@ for c in $commits; do
 	case " $sel " in *" $i "*) ;; *) continue ;; esac
 	subj=$(git -C "$KSRC" log -1 --format=%s "$c")
 	tree=$(git -C "$KSRC" rev-parse "$c^{tree}")
-	# A patch that changes only tools/testing/selftests/, Documentation/ or
-	# MAINTAINERS, which no kernel build reads, has its parent's objects:
+	# A patch that changes only tools/testing/selftests/ or MAINTAINERS,
+	# which no kernel build reads (Documentation/ is not one of them: the
+	# top Kconfig sources Documentation/Kconfig), has its parent's objects:
 	# its parent's record (made just before, or kept) holds for it too.
 	ptree=
 	[ -n "$(git -C "$KSRC" diff --name-only "$c^" "$c" -- . ':(exclude)MAINTAINERS' \
-		':(exclude)tools/testing/selftests/' ':(exclude)Documentation/')" ] ||
+		':(exclude)tools/testing/selftests/')" ] ||
 		ptree=$(git -C "$KSRC" rev-parse "$c^^{tree}")
 	out=
 	for a in $ARCHES; do
@@ -229,7 +231,8 @@ echo "robot-objs: $builds builds (patches $(echo "$sel" | tr -s ' ' | sed 's/^ /
 if [ "$RECORD" = 1 ] && [ "$(echo "$sel" | wc -w)" = "$n" ] && [ "$(echo "$ARCHES" | wc -w)" = 2 ]; then
 	{
 		echo "# robot-objs.sh: a run of every patch on both arches compiled every touched"
-		echo "# file at these trees (make robot-objs); make check skips them."
+		echo "# file at these trees (make robot-objs; a tree whose patch changes no file a"
+		echo "# kernel build reads has its parent's line); make check skips them."
 		echo "# <tree> <arch> <key> <files that allmodconfig does not build, or ->"
 		cat "$R/verified.series"
 	} >"$RECORD_FILE.new"

@@ -20,10 +20,12 @@
 # with a key: the arch's .config, the fragment, these scripts, gcc and
 # sparse, the object's command line and the content of every file of its
 # dependency list (kbuild's .cmd of that compile: the source and each
-# header). Only the objects whose key changed are compiled again, with -j1
-# so that each one's warnings follow its own CC and CHECK lines; a change
-# to one file of the series compiles that file alone. A file the config
-# does not build stays so until the .config or a Makefile changes.
+# header, generated ones included, made by prepare first), and every
+# Makefile, Kbuild file and file of scripts/ of the tree. Only the objects
+# whose key changed are compiled again, with -j1 so that each one's
+# warnings follow its own CC line; a change to one file of the series
+# compiles that file alone. A file the config does not build stays so
+# until the .config, a Makefile or scripts/ changes.
 #
 # Inputs (env): KSRC (default out/linux), ARCHES (default "x86_64 arm64"),
 #   JOBS (default 2). Shares out/robot/ with robot-objs.sh.
@@ -90,18 +92,20 @@ series_key() {
 	{ recipe "$1"; cat "$R/build/$1/.config"; } | git hash-object --stdin
 }
 # obj_key ARCH OBJ: an object's key from what its last compile recorded in
-# the cache (fails if it has no record); skey is series_key's.
+# the cache (fails if it has no record), and mk: series_key's, every
+# Makefile and Kbuild file and scripts/ (which decide a command line that
+# the recorded one, being the last compile's, cannot show).
 obj_key() {
 	_c=$W/cache-$1/$2
-	[ -f "$_c.cmd" ] && [ -f "$_c.deps" ] || return 1
+	[ -s "$_c.cmd" ] && [ -s "$_c.deps" ] || return 1
 	# A dependency gone is a message of cat's in the hash: a new key.
 	# shellcheck disable=SC2046 # one word per dependency (kbuild's paths)
-	{ echo "$skey"; cat "$_c.cmd"; (cd "$R/build/$1" && cat $(cat "$_c.deps")) 2>&1; } |
+	{ echo "$mk"; cat "$_c.cmd"; (cd "$R/build/$1" && cat $(cat "$_c.deps") </dev/null) 2>&1; } |
 		git hash-object --stdin
 }
 # record_obj ARCH OBJ: keep what the compile of OBJ just recorded (its .cmd:
 # command line, source and dependencies, without the config's wildcard
-# entries, which the .config in skey covers) and its key.
+# entries, which the .config in mk covers) and its key.
 record_obj() {
 	_c=$W/cache-$1/$2 _cmd=$R/build/$1/$(dirname "$2")/.$(basename "$2").cmd
 	sed -n 's/^cmd_[^ ]* := //p' "$_cmd" >"$_c.cmd"
@@ -110,16 +114,15 @@ record_obj() {
 	obj_key "$1" "$2" >"$_c.key"
 }
 # split_log LOG ARCH OBJ...: each object's part of a -j1 build log, from its
-# CC (or CHECK) line to the next object's, into cache-ARCH/<obj>.log.
+# CC line to the next object's (its CHECK line and sparse's and
+# kernel-doc's warnings come after its CC line), into cache-ARCH/<obj>.log.
 split_log() {
 	_l=$1 _sa=$2
 	shift 2
 	for _o in "$@"; do mkdir -p "$(dirname "$W/cache-$_sa/$_o")"; done
-	awk -v dir="$W/cache-$_sa" -v wt="$WT/" -v want=" $* " '
-		/^  (CC|CHECK) / {
+	awk -v dir="$W/cache-$_sa" -v want=" $* " '
+		/^  CC / {
 			o = $NF
-			if (substr(o, 1, length(wt)) == wt) o = substr(o, length(wt) + 1)
-			sub(/\.c$/, ".o", o)
 			cur = index(want, " " o " ") ? dir "/" o ".log" : ""
 		}
 		cur != "" { print > cur }' "$_l"
@@ -144,44 +147,54 @@ for a in $ARCHES; do
 		robot_config "$a" "$log" || die "allmodconfig failed for $a at $side (log: ${log#"$TOP"/})"
 		# shellcheck disable=SC2086 # files is a list of paths without spaces
 		objs=$(robot_objs $files)
-		# The series: only the objects whose key changed (see the top).
+		# The series: only the objects whose key changed (see the top),
+		# after prepare has made the generated headers of this tree.
 		build=$objs kept=0
 		if [ "$side" = series ]; then
+			robot_kmake "$a" -s V=0 prepare >>"$log" 2>&1 || true
 			skey=$(series_key "$a")
-			mk=$({ echo "$skey"; git -C "$WT" ls-files -s -- '*Makefile*' '*Kbuild*'; } | git hash-object --stdin)
+			mk=$({ echo "$skey"; git -C "$WT" ls-files -s -- '*Makefile*' '*Kbuild*' scripts/; } | git hash-object --stdin)
 			build=
 			for o in $objs; do
 				if [ "$(cat "$W/cache-$a/$o.nb" 2>/dev/null)" = "$mk" ] ||
-					{ k=$(obj_key "$a" "$o") && [ "$(cat "$W/cache-$a/$o.key" 2>/dev/null)" = "$k" ]; }; then
+					{ [ -f "$W/cache-$a/$o.log" ] && k=$(obj_key "$a" "$o") &&
+						[ "$(cat "$W/cache-$a/$o.key" 2>/dev/null)" = "$k" ]; }; then
 					kept=$((kept + 1))
 				else
 					build="$build $o"
+					rm -f "$R/build/$a/$o" "$W/cache-$a/$o.key" "$W/cache-$a/$o.nb" "$W/cache-$a/$o.log"
 				fi
 			done
+		else
+			for o in $build; do rm -f "$R/build/$a/$o"; done
 		fi
-		for o in $build; do rm -f "$R/build/$a/$o" "$W/cache-$a/$o.key" "$W/cache-$a/$o.nb"; done
-		rc=0 nb=
+		rc=0 bnb=''
 		if [ -n "$build" ]; then
 			jobs=-j$JOBS
 			[ "$side" = base ] || jobs=-j1
 			# shellcheck disable=SC2086 # build is a list of paths without spaces
-			robot_kmake "$a" -k "$jobs" W=1 C=1 $build >>"$log" 2>&1 || rc=$?
+			robot_kmake "$a" -k "$jobs" V=0 W=1 C=1 $build >>"$log" 2>&1 || rc=$?
 			# shellcheck disable=SC2086
-			nb=$(robot_notbuilt "$log" $build | tr '\n' ' ')
+			bnb=$(robot_notbuilt "$log" $build | tr '\n' ' ')
 		fi
 		# shellcheck disable=SC2086
-		bad=$(robot_failed "$log" "$R/build/$a" "$nb" $build)
+		bad=$(robot_failed "$log" "$R/build/$a" "$bnb" $build)
+		nb=$bnb
 		if [ "$side" = series ]; then
 			# shellcheck disable=SC2086
 			[ -z "$build" ] || split_log "$log" "$a" $build
 			for o in $build; do
-				case " $nb " in *" ${o%.o}.c "*)
+				case " $bnb " in *" ${o%.o}.c "*)
 					echo "$mk" >"$W/cache-$a/$o.nb"
-					rm -f "$W/cache-$a/$o.log"
 					continue
 					;;
 				esac
 				case " $bad " in *" ${o%.o}.c "*) continue ;; esac
+				# Built, but no part of the log is its: never kept.
+				if [ ! -f "$W/cache-$a/$o.log" ]; then
+					bad="$bad ${o%.o}.c (no CC line for it in the log)"
+					continue
+				fi
 				record_obj "$a" "$o"
 			done
 			# The not built, kept or new; the log: each built object's part.
@@ -190,8 +203,8 @@ for a in $ARCHES; do
 			for o in $objs; do
 				if [ -f "$W/cache-$a/$o.nb" ]; then
 					nb="$nb ${o%.o}.c"
-				else
-					cat "$W/cache-$a/$o.log" >>"$slog" 2>/dev/null || true
+				elif [ -f "$W/cache-$a/$o.log" ]; then
+					cat "$W/cache-$a/$o.log" >>"$slog"
 				fi
 			done
 		fi
@@ -199,7 +212,7 @@ for a in $ARCHES; do
 			echo "    not built by $a allmodconfig ($side): $f"
 		done
 		normalise "${slog:-$log}" >"$W/$side-$a.txt"
-		if [ -n "$bad" ] || { [ "$rc" != 0 ] && [ -z "$nb" ]; }; then
+		if [ -n "$bad" ] || { [ "$rc" != 0 ] && [ -z "$bnb" ]; }; then
 			echo "not ok $a $side: compile errors in:$bad (log: ${log#"$TOP"/})"
 			robot_errors "$log" | sed 's/^/    /'
 			fail=1
