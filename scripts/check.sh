@@ -13,9 +13,8 @@
 #     is free (in TCG each QEMU keeps about one core busy), also while a
 #     foreground step runs (the unpatched base's boot only if something it
 #     depends on changed: REUSE in guest.sh). The x86_64 guest, whose boot
-#     is the longest, builds first; its AMD boot (the same kernel) is
-#     queued at once and fills the second slot while the arm64 kernel
-#     compiles; then the arm64 boots, smmuv3 and virtio-iommu;
+#     is the longest, builds first, then the arm64 one; the queue then holds
+#     the other IOMMUs' boots, the longer (arm64's virtio) first;
 #   - fresh (a minimal Debian root, fresh.sh): from the start, as it mostly
 #     downloads and unpacks packages;
 #   - checkpatch, roundtrip, mbox, kernel-doc, kselftest-host and
@@ -53,7 +52,7 @@ unset IOMMU TCG_THREAD
 # REUSE (guest.sh) is for the base's boot only: REUSE=0 make check boots it.
 BASE_REUSE=${REUSE:-1}
 unset REUSE
-ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply guest-x86_64 guest-x86_64-amd guest-arm64 guest-arm64-virtio guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
+ALL="deps harness shellcheck fresh tree checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply guest-x86_64 guest-arm64 guest-arm64-virtio guest-x86_64-amd guest-base-x86_64 kunit config-corners robot-objs robot-warnings each-patch"
 PAPER="checkpatch roundtrip mbox kernel-doc kselftest-host mutants-apply"
 STEPS=${STEPS:-$ALL}
 for s in $STEPS; do
