@@ -133,11 +133,8 @@ OTHER_IOMMU_CMDLINE="dmaown.skip=stress,faults,leaks kmemleak=off"
 # The single boots run at nice 5 (SINGLE_NICE), so that the multi boot's
 # two vCPUs keep the two cores while they have work and a vCPU is seldom
 # preempted holding a lock its sibling spins for; the others take what it
-# leaves (its vCPUs idle at times: alone it uses 1.2 cores). Measured
-# (2026-12-05, out/build of 52237f8, arm64 75 s after x86_64, wall / CPU):
-# arm64 at nice 5, x86_64 332 / 365 s and arm64 355 / 278 s; x86_64 alone
-# 289 / 339 s; in make check's warm runs, arm64 at nice 0, x86_64's boot
-# 408 to 550 s of wall time and about 400 to 530 s of CPU.
+# leaves (its vCPUs idle at times: alone it uses 1.2 cores). Measured: the
+# README, "The guests" (the pair) and "Time" (make check's warm runs).
 SINGLE_NICE="nice -n 5"
 boot_cmd() {
 	case "$1" in
