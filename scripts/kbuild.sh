@@ -72,6 +72,30 @@ build_key() {
 	} | git hash-object --stdin
 }
 image_hash() { sha256sum <"$BUILD/$IMAGE" | cut -d' ' -f1; }
+# A .config is not made again when nothing it is made from changed since it
+# was made (three kconfig runs, each probing the compiler: 16 s of the
+# x86_64 guest's build alone, more beside a booting guest, in every build
+# after a change to the tree): in the source, the files kconfig reads (every
+# Kconfig*, the *.config fragments of the tree, scripts/, the Makefiles it
+# includes), only when no tracked file of the source is modified; the
+# fragments, this script's recipe lines, ARCH, gcc, binutils and make. The
+# key and .config's hash are in $BUILD/.config-key once the requested
+# symbols are checked (below).
+config_key() {
+	clean_tree "$SRC" >/dev/null || return 1
+	{
+		echo "$ARCH"
+		git -C "$SRC" ls-files -s -- Makefile scripts ':(glob)arch/*/Makefile' \
+			':(glob)**/Kconfig*' ':(glob)**/*.config'
+		# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
+		for _f in $FRAGS; do echo "${_f#"$TOP"/}"; cat "$_f"; done
+		sed -n '/^# --- recipe/,/^# --- end recipe/p' "$0"
+		"${CROSS}gcc" --version | head -1
+		"${CROSS}ld" --version | head -1
+		make --version | head -1
+	} | git hash-object --stdin
+}
+config_hash() { sha256sum <"$BUILD/.config" | cut -d' ' -f1; }
 KEYFILE=$BUILD/.kbuild-key
 key=$(build_key) || key=
 if [ -n "$key" ] && [ "${FORCE:-0}" != 1 ] && [ -f "$BUILD/$IMAGE" ] &&
@@ -91,12 +115,19 @@ kmake() {
 		CC="ccache ${CROSS}gcc" -j"$JOBS" "$@"
 }
 
-say "configuring $ARCH in $BUILD (source $SRC)"
-kmake tinyconfig >/dev/null
-# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
-(cd "$BUILD" && ARCH=$ARCH CROSS_COMPILE=$CROSS \
-	"$SRC/scripts/kconfig/merge_config.sh" -m -O "$BUILD" .config $FRAGS >/dev/null)
-kmake olddefconfig >/dev/null
+cfg=$(config_key) || cfg=
+if [ -n "$cfg" ] && [ -f "$BUILD/.config" ] &&
+	[ "$(cat "$BUILD/.config-key" 2>/dev/null)" = "$cfg $(config_hash)" ]; then
+	say "not configuring: $BUILD/.config was made from these kconfig files, fragments and tools"
+else
+	rm -f "$BUILD/.config-key"
+	say "configuring $ARCH in $BUILD (source $SRC)"
+	kmake tinyconfig >/dev/null
+	# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
+	(cd "$BUILD" && ARCH=$ARCH CROSS_COMPILE=$CROSS \
+		"$SRC/scripts/kconfig/merge_config.sh" -m -O "$BUILD" .config $FRAGS >/dev/null)
+	kmake olddefconfig >/dev/null
+fi
 # --- end recipe
 
 # Every requested symbol must have reached .config with the requested value.
@@ -108,6 +139,7 @@ for line in $missing; do
 	warn "requested $line, .config has: $(grep "^$sym=\|# $sym is not set" "$BUILD/.config" || echo 'nothing')"
 done
 [ -z "$missing" ] || die "a config fragment's symbols did not reach $BUILD/.config (missing dependency?)"
+[ -z "$cfg" ] || echo "$cfg $(config_hash)" >"$BUILD/.config-key"
 
 start=$(date +%s)
 say "make $TARGETS"
