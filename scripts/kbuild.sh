@@ -87,8 +87,10 @@ config_key() {
 		echo "$ARCH"
 		git -C "$SRC" ls-files -s -- Makefile scripts ':(glob)arch/*/Makefile' \
 			':(glob)**/Kconfig*' ':(glob)**/*.config'
+		# their contents in merge order (each-patch.sh names its KUnit
+		# fragment after the patch)
 		# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
-		for _f in $FRAGS; do echo "${_f#"$TOP"/}"; cat "$_f"; done
+		for _f in $FRAGS; do echo '# fragment'; cat "$_f"; done
 		sed -n '/^# --- recipe/,/^# --- end recipe/p' "$0"
 		"${CROSS}gcc" --version | head -1
 		"${CROSS}ld" --version | head -1
