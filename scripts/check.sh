@@ -10,8 +10,9 @@
 #   - the guests: a guest step builds its kernel and initramfs in the
 #     foreground, then its boot joins a queue and the next steps compile at
 #     once; QEMU boots the queue's first guest as soon as one of two slots
-#     is free (in TCG each QEMU keeps about one core busy; three slots once
-#     the foreground and the x86_64 boot are over), also while a
+#     is free (in TCG a QEMU keeps up to one core busy, or two for the
+#     x86_64 guest's; three slots once the foreground and the x86_64 boot
+#     are over, as the other guests sleep part of the time), also while a
 #     foreground step runs (the unpatched base's boot only if something it
 #     depends on changed: REUSE in guest.sh). The x86_64 guest, whose boot
 #     is the longest, builds first, then the arm64 one; the queue then
@@ -204,9 +205,10 @@ with_cpu() {
 # cpu_of NAME: the CPU seconds with_cpu wrote for step NAME.
 cpu_of() { cat "$LOGS/$1.cpu" 2>/dev/null || echo '?'; }
 
-# Background jobs, one per slot (boot1, boot2, fresh, paper). A job runs
-# steps one after the other (job_step), each into $LOGS/<step>.log, and
-# appends "<i> <step> <rc> <time...>" to $LOGS/<slot>.results.
+# Background jobs, one per slot (boot1, boot2, boot3 at the end, fresh,
+# paper). A job runs steps one after the other (job_step), each into
+# $LOGS/<step>.log, and appends "<i> <step> <rc> <time...>" to
+# $LOGS/<slot>.results.
 # job_start SLOT FUNCTION: run FUNCTION (of this script) in the background.
 job_start() {
 	: >"$LOGS/$1.results"

@@ -14,7 +14,9 @@
 #   DEBUG=0|1 (without or with configs/guest-debug.config; default: with,
 #   but for the base),
 #   KUNIT_FRAGMENT (default configs/guest-kunit.config; empty for none).
-# Output: $BUILD/<image>, $BUILD/usr-headers/include.
+#   FORCE=1 (build, and configure, even if nothing changed: the keys below).
+# Output: $BUILD/<image>, $BUILD/usr-headers/include; the keys
+#   $BUILD/.kbuild-key and $BUILD/.config-key.
 # Exit: 0 built, 2 error.
 set -eu
 # shellcheck source=scripts/lib.sh
@@ -73,25 +75,31 @@ build_key() {
 }
 image_hash() { sha256sum <"$BUILD/$IMAGE" | cut -d' ' -f1; }
 # A .config is not made again when nothing it is made from changed since it
-# was made (three kconfig runs, each probing the compiler: 16 s of the
-# x86_64 guest's build alone, more beside a booting guest, in every build
-# after a change to the tree): in the source, the files kconfig reads (every
-# Kconfig*, the *.config fragments of the tree, scripts/, the Makefiles it
-# includes), only when no tracked file of the source is modified; the
-# fragments, this script's recipe lines, ARCH, gcc, binutils and make. The
-# key and .config's hash are in $BUILD/.config-key once the requested
-# symbols are checked (below).
+# was made (tinyconfig's allnoconfig and olddefconfig and the last
+# olddefconfig: three kconfig runs, each probing the compiler; on the
+# longest chain of make check, README "Time"): in the source, the files
+# kconfig reads (every Kconfig*, the tree's *.config fragments such as
+# tiny.config, scripts/, the Makefiles it includes), only when no tracked
+# file of the source is modified; the fragments' contents in merge order
+# (each-patch.sh names its KUnit fragment after the patch), this script's
+# recipe lines, ARCH, the versions of the installed packages (kconfig also
+# probes for gcc's plugin headers and a libc to link with) and of gcc,
+# binutils and make. Not with FORCE=1 or a kconfig variable set in the
+# environment (KCONFIG_ALLCONFIG, KCONFIG_CONFIG, LLVM, LLVM_IAS). The key
+# and .config's hash are in $BUILD/.config-key once the requested symbols
+# are checked (below).
 config_key() {
+	[ "${FORCE:-0}" != 1 ] || return 1
+	[ -z "${KCONFIG_ALLCONFIG-}${KCONFIG_CONFIG-}${LLVM-}${LLVM_IAS-}" ] || return 1
 	clean_tree "$SRC" >/dev/null || return 1
 	{
 		echo "$ARCH"
 		git -C "$SRC" ls-files -s -- Makefile scripts ':(glob)arch/*/Makefile' \
 			':(glob)**/Kconfig*' ':(glob)**/*.config'
-		# their contents in merge order (each-patch.sh names its KUnit
-		# fragment after the patch)
 		# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
 		for _f in $FRAGS; do echo '# fragment'; cat "$_f"; done
 		sed -n '/^# --- recipe/,/^# --- end recipe/p' "$0"
+		dpkg-query -W -f '${Package} ${Version}\n'
 		"${CROSS}gcc" --version | head -1
 		"${CROSS}ld" --version | head -1
 		make --version | head -1
