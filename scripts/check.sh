@@ -11,8 +11,8 @@
 #     foreground, then its boot joins a queue and the next steps compile at
 #     once; QEMU boots the queue's first guest as soon as one of two slots
 #     is free (in TCG a QEMU keeps up to one core busy, or two for the
-#     x86_64 guest's; three slots once the foreground and the x86_64 boot
-#     are over, as the other guests sleep part of the time), also while a
+#     x86_64 guest's; three slots once the x86_64 boot is over, as the
+#     other guests sleep part of the time), also while a
 #     foreground step runs (the unpatched base's boot only if something it
 #     depends on changed: REUSE in guest.sh). The x86_64 guest, whose boot
 #     is the longest, builds first, then the arm64 one; the queue then
@@ -36,13 +36,16 @@ set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
 [ $# -eq 0 ] || { echo "usage: $0    (env: STEPS='deps harness ...')"; exit 2; }
-# The slots of the background jobs (below). Two for the boots while the
-# foreground builds or the x86_64 guest (TCG_THREAD=multi) boots: with three
-# (9509be3) the arm64 boot, the longest chain, got a third of a core beside
-# the x86_64 one and took 709 s instead of 557 (README, Time). A third
-# once both are over (LAST_SLOT, below).
+# The slots of the background jobs (below). Two for the boots until the
+# x86_64 guest (TCG_THREAD=multi) has booted: with three beside it (9509be3)
+# the arm64 boot, the longest chain, got a third of a core and took 709 s
+# instead of 557 (README, Time). Then a third (LAST_SLOT): the single
+# boots' guests sleep part of the time (driver probes' msleep(); the arm64
+# boot used 368 s of CPU in 523 s), the niced builds take what they leave,
+# and the last boot does not run alone on one core at the end.
 BOOT_SLOTS="boot1 boot2"
 LAST_SLOT=boot3
+x86_queued=''
 JOB_SLOTS="paper fresh $BOOT_SLOTS"
 # Ctrl-C or an early exit: stop the background jobs too.
 stop_jobs() {
@@ -284,13 +287,22 @@ queue_boot() {
 	boot_queue="$boot_queue $i:$s:$(elapsed "$t")"
 	# Marked now: the base's boot waits for the patched x86_64 log.
 	: >"$LOGS/$s.booting"
+	[ "$s" != guest-x86_64 ] || x86_queued=1
 	echo "=== [$i/$total] $s: built in $(elapsed "$t") s; its boot is queued (log: ${LOGS#"$TOP"/}/$s.log)"
 }
+# open_last_slot: add LAST_SLOT to the boot slots (once).
+open_last_slot() {
+	[ -n "$LAST_SLOT" ] || return 0
+	BOOT_SLOTS="$BOOT_SLOTS $LAST_SLOT"
+	JOB_SLOTS="$JOB_SLOTS $LAST_SLOT"
+	LAST_SLOT=''
+}
 # boot_dispatch: join the jobs that ended (printed later, by print_ended:
-# a foreground step may be printing); boot the queue's first guests in the
-# free slots.
+# a foreground step may be printing); open the last slot once the x86_64
+# boot is over; boot the queue's first guests in the free slots.
 boot_dispatch() {
 	job_reap
+	[ -z "$x86_queued" ] || [ -f "$LOGS/guest-x86_64.booting" ] || open_last_slot
 	for _b in $BOOT_SLOTS; do
 		[ -n "$boot_queue" ] || return 0
 		[ -z "$(job_pid "$_b")" ] || continue
@@ -362,16 +374,11 @@ for s in $STEPS; do
 	esac
 	result "$i" "$s" "$rc" "$(elapsed "$t") s" "$(cpu_of "$s")"
 done
-# The queued boots, then the jobs as they end. Once the x86_64 boot is
-# over too, the single boots left run in three slots: their guests sleep
-# about a third of the time (driver probes' msleep(); the arm64 boot used
-# 368 s of CPU in 523 s), and the last one would run alone on one core.
+# The queued boots, then the jobs as they end; three boot slots once no
+# x86_64 boot is queued or running (none at all: STEPS without it, or its
+# build failed).
 while [ -n "$boot_queue" ] || any_job; do
-	if [ -n "$LAST_SLOT" ] && [ ! -f "$LOGS/guest-x86_64.booting" ]; then
-		BOOT_SLOTS="$BOOT_SLOTS $LAST_SLOT"
-		JOB_SLOTS="$JOB_SLOTS $LAST_SLOT"
-		LAST_SLOT=''
-	fi
+	[ -f "$LOGS/guest-x86_64.booting" ] || open_last_slot
 	boot_dispatch
 	print_ended
 	sleep 2
