@@ -61,11 +61,13 @@ FRAGS="$FRAGS $EXTRA_CONFIGS"
 # key and the image's hash are in $BUILD/.kbuild-key after a build that
 # ended; removed when a build starts. Only for a build of the image (not
 # each-patch.sh's TARGETS=vmlinux). FORCE=1 builds anyway.
+# SRC_TREE: the source's HEAD tree, empty if a tracked file is modified
+# (both keys below need it).
+SRC_TREE=$(clean_tree "$SRC") || SRC_TREE=
 build_key() {
-	[ "$TARGETS" = "$TARGET" ] || return 1
-	_t=$(clean_tree "$SRC") || return 1
+	[ "$TARGETS" = "$TARGET" ] && [ -n "$SRC_TREE" ] || return 1
 	{
-		echo "$_t $ARCH $TARGETS"
+		echo "$SRC_TREE $ARCH $TARGETS"
 		# shellcheck disable=SC2086 # FRAGS is a list of paths without spaces
 		for _f in $FRAGS; do echo "${_f#"$TOP"/}"; cat "$_f"; done
 		cat "$0"
@@ -91,7 +93,7 @@ image_hash() { sha256sum <"$BUILD/$IMAGE" | cut -d' ' -f1; }
 config_key() {
 	[ "${FORCE:-0}" != 1 ] || return 1
 	[ -z "${KCONFIG_ALLCONFIG-}${KCONFIG_CONFIG-}${LLVM-}${LLVM_IAS-}" ] || return 1
-	clean_tree "$SRC" >/dev/null || return 1
+	[ -n "$SRC_TREE" ] || return 1
 	{
 		echo "$ARCH"
 		git -C "$SRC" ls-files -s -- Makefile scripts ':(glob)arch/*/Makefile' \
