@@ -140,6 +140,17 @@ clean_tree() {
 	git -C "$1" rev-parse 'HEAD^{tree}'
 }
 
+# no_kernel_change SRC COMMIT: COMMIT (a commit of git work tree SRC with
+# one parent) changes only tools/testing/selftests/ or MAINTAINERS, which
+# no kernel build reads (Documentation/ is not one of them: the top Kconfig
+# sources Documentation/Kconfig); a build of its tree is then a build of its
+# parent's. Returns 1 otherwise, 2 (with a message) if git fails.
+no_kernel_change() {
+	_nk=$(git -C "$1" diff --name-only "$2^" "$2" -- . ':(exclude)MAINTAINERS' \
+		':(exclude)tools/testing/selftests/') || die "git diff failed in $1 ($2)"
+	[ -z "$_nk" ]
+}
+
 # kunit_fragment SRC FRAG: the lines of config fragment FRAG whose symbol the
 # Kconfig files of the kernel tree SRC define (the others would not reach
 # .config). Used for the unpatched base and each commit of the series: the

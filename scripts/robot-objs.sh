@@ -174,14 +174,11 @@ for c in $commits; do
 	case " $sel " in *" $i "*) ;; *) continue ;; esac
 	subj=$(git -C "$KSRC" log -1 --format=%s "$c")
 	tree=$(git -C "$KSRC" rev-parse "$c^{tree}")
-	# A patch that changes only tools/testing/selftests/ or MAINTAINERS,
-	# which no kernel build reads (Documentation/ is not one of them: the
-	# top Kconfig sources Documentation/Kconfig), has its parent's objects:
-	# its parent's record (made just before, or kept) holds for it too.
+	# A patch that changes no file a kernel build reads (no_kernel_change,
+	# lib.sh) has its parent's objects: its parent's record (made just
+	# before, or kept) holds for it too.
 	ptree=
-	[ -n "$(git -C "$KSRC" diff --name-only "$c^" "$c" -- . ':(exclude)MAINTAINERS' \
-		':(exclude)tools/testing/selftests/')" ] ||
-		ptree=$(git -C "$KSRC" rev-parse "$c^^{tree}")
+	! no_kernel_change "$KSRC" "$c" || ptree=$(git -C "$KSRC" rev-parse "$c^^{tree}")
 	out=
 	for a in $ARCHES; do
 		builds=$((builds + 1))
