@@ -26,13 +26,7 @@
 # that switching corners never flips it (it reaches almost every file). A
 # corner is configured again only when what its .config comes from changed
 # (its fragments, this script, gcc, the tree's Kconfig files: the build's
-# .corner-config-key). A corner is not made again when every file that
-# changed since its kept build passed is a C source, header or assembly
-# file that no object of that build read (the .cmd files kbuild's fixdep
-# writes list each object's source and every file it included, kept in
-# .corner-reads; .corner-built holds the tree and config key it built):
-# vfio-n and iommu-api-n after a change to drivers/vfio/vfio.c, which
-# neither compiles (the walk of the tree took about 15 s of CPU each).
+# .corner-config-key).
 # One line per corner (ok / not ok, seconds), errors printed.
 #
 # A corner that builds is recorded in config-corners.verified, the committed
@@ -130,41 +124,6 @@ config_key() {
 	} | git hash-object --stdin
 }
 
-# reads DIR: write DIR/.corner-reads, the files of the source tree that the
-# build in DIR read as far as kbuild's .cmd files say (each object's source
-# and every file fixdep found it included), one path a line, relative to
-# the source tree.
-reads() {
-	_src=$(sed -n 's#^source_init/main\.o := \(.*\)/init/main\.c$#\1#p' "$1/init/.main.o.cmd" 2>/dev/null || true)
-	if [ -z "$_src" ]; then
-		rm -f "$1/.corner-reads"
-		return 0
-	fi
-	find "$1" -name '.*.cmd' -exec awk -v p="$_src/" '
-		/^source_/ { sub(/^[^ ]* := /, "") }
-		{ sub(/^[ \t]+/, ""); sub(/[ \t]*\\$/, "") }
-		index($0, p) == 1 { print substr($0, length(p) + 1) }' {} + |
-		sort -u >"$1/.corner-reads.new"
-	mv "$1/.corner-reads.new" "$1/.corner-reads"
-}
-# untouched DIR CK: DIR, a corner's kept build, built a tree
-# (DIR/.corner-built: "<tree> <config key>") from the same config key CK,
-# and every file that differs between that tree and this one is a C
-# source, header or assembly file outside scripts/ and tools/, modified
-# (not added, removed or renamed), that its build did not read
-# (DIR/.corner-reads): making this tree there would compile nothing.
-untouched() {
-	[ -n "$2" ] && [ -f "$1/.corner-built" ] && [ -f "$1/.corner-reads" ] || return 1
-	read -r _old _ock <"$1/.corner-built" || return 1
-	[ "$_ock" = "$2" ] || return 1
-	_ch=$(git -C "$KSRC" diff --no-renames --name-status "$_old" "$tree" 2>/dev/null) || return 1
-	printf '%s\n' "$_ch" | awk -v reads="$1/.corner-reads" '
-		BEGIN { while ((getline l < reads) > 0) r[l] = 1 }
-		NF == 0 { next }
-		$1 != "M" || $2 !~ /\.(c|h|S)$/ || $2 ~ /^(scripts|tools)\// || ($2 in r) { bad = 1 }
-		END { exit bad }'
-}
-
 t0=$(date +%s)
 fail=0 wrote=0 cached=0 prev=''
 for c in $CORNERS; do
@@ -179,17 +138,9 @@ for c in $CORNERS; do
 		cached=$((cached + 1))
 		continue
 	fi
-	# A kept build whose objects read none of the files that changed since
-	# it built passed (untouched): the work tree builds there as it did.
-	kept=$R/corner-$c
-	if [ "${NOCACHE:-0}" != 1 ] && untouched "$kept" "$(config_key "$k")"; then
-		echo "ok corner $c: no file its build read changed since it built tree $(cut -c1-12 "$kept/.corner-built") ($(elapsed "$t") s)"
-		record "$c" "$k"
-		prev=$kept
-		continue
-	fi
 	# The corner's build to $B: its own, else a copy of the previous
 	# corner's, else what is there.
+	kept=$R/corner-$c
 	if [ -d "$kept" ]; then
 		rm -rf "$B"
 		mv "$kept" "$B"
@@ -199,7 +150,6 @@ for c in $CORNERS; do
 	fi
 	prev=$kept
 	mkdir -p "$B"
-	rm -f "$B/.corner-built"
 	ck=$(config_key "$k")
 	if [ -n "$ck" ] && [ -f "$B/.config" ] && [ "$(cat "$B/.corner-config-key" 2>/dev/null)" = "$ck" ]; then
 		echo "# .config kept: made from the same fragments, script, gcc and Kconfig files" >"$log"
@@ -235,11 +185,7 @@ for c in $CORNERS; do
 	if RUN_LOGGED_TAIL=0 run_logged "corner $c: make $targets" "$blog" "$B" \
 		"$(usual "corner-$c")" kmake -s $targets; then
 		echo "ok corner $c: $targets ($(elapsed "$t") s)"
-		if [ -n "$ck" ]; then
-			echo "$ck" >"$B/.corner-config-key"
-			reads "$B"
-			echo "$tree $ck" >"$B/.corner-built"
-		fi
+		[ -z "$ck" ] || echo "$ck" >"$B/.corner-config-key"
 		record "$c" "$k"
 	else
 		echo "not ok corner $c: $targets ($(elapsed "$t") s; log: ${blog#"$TOP"/})"

@@ -63,6 +63,7 @@ mkdir -p "$OUT/each"
 # same: the first patch whose tree builds the same kernel as the last one's:
 # every patch after it changes no file a kernel build reads.
 same=$n
+[ "$EACH" = changed ] || same=0
 for c in $(git -C "$KSRC" rev-list "$BASE_TAG..HEAD"); do
 	[ "$same" -gt 1 ] || break
 	no_kernel_change "$KSRC" "$c" || break
@@ -88,7 +89,7 @@ for c in $commits; do
 		else
 			after="patch $n changes"
 			[ "$((i + 1))" = "$n" ] || after="patches $((i + 1)) to $n change"
-			echo "ok $i $subj (built by the x86_64 guest step: $after no file a kernel build reads)"
+			echo "ok $i $subj (the x86_64 guest step built patch $n's tree, the same kernel: $after no file a kernel build reads)"
 		fi
 		echo "$tree $conf $i $subj" >>"$record"
 		continue

@@ -144,7 +144,7 @@ clean_tree() {
 # one parent) changes only tools/testing/selftests/ or MAINTAINERS, which
 # no kernel build reads (Documentation/ is not one of them: the top Kconfig
 # sources Documentation/Kconfig); a build of its tree is then a build of its
-# parent's. Returns 1 otherwise, 2 (with a message) if git fails.
+# parent's. Returns 1 otherwise; exits 2 (die) if git fails.
 no_kernel_change() {
 	_nk=$(git -C "$1" diff --name-only "$2^" "$2" -- . ':(exclude)MAINTAINERS' \
 		':(exclude)tools/testing/selftests/') || die "git diff failed in $1 ($2)"

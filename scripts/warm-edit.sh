@@ -18,8 +18,9 @@
 #
 # Usage: scripts/warm-edit.sh && make check
 # Inputs (env): KSRC (default out/linux).
-# Exit: 0 patch 19 changed and exported, 2 error (no tree, the tree has
-#   uncommitted changes, patch 19 or its comment not found).
+# Exit: 0 patch 19 changed and exported, 1 the export's round trip failed,
+#   2 error (no tree, the tree has uncommitted changes, patch 19 or its
+#   comment not found, git failed; the branch is then as it was).
 set -eu
 # shellcheck source=scripts/lib.sh
 . "$(dirname -- "$0")/lib.sh"
@@ -41,20 +42,30 @@ case "$c" in
 "*) die "no single commit '$SUBJECT' in $KSRC" ;;
 esac
 
+# Any failure from here on puts the branch back as it was.
+restore() {
+	git -C "$KSRC" cherry-pick --abort >/dev/null 2>&1 || true
+	git -C "$KSRC" checkout -q -f "$branch" || true
+}
+trap 'restore; exit 2' INT TERM
 tab=$(printf '\t')
 ANCHOR="$tab * that may attempt to immediately bind this device to another driver."
 git -C "$KSRC" checkout -q --detach "$c"
 f=$KSRC/$FILE
-if ! grep -qxF "$ANCHOR" "$f"; then
-	git -C "$KSRC" checkout -q "$branch"
-	die "patch 19's comment in $FILE not found (was the patch rewritten?)"
+grep -qxF "$ANCHOR" "$f" ||
+	{ restore; die "patch 19's comment in $FILE not found (was the patch rewritten?)"; }
+if ! awk -v anchor="$ANCHOR" -v add="$tab *" '{ print } $0 == anchor { print add }' "$f" >"$f.new" ||
+	! mv "$f.new" "$f"; then
+	restore
+	die "cannot edit $f"
 fi
-awk -v anchor="$ANCHOR" -v add="$tab *" '{ print } $0 == anchor { print add }' "$f" >"$f.new"
-mv "$f.new" "$f"
-git -C "$KSRC" commit -q -a --amend --no-edit
+# The harness's identity, no hooks: as tree.sh commits the series.
+gitc() { git -C "$KSRC" -c user.name="$SERIES_NAME" -c user.email="$SERIES_EMAIL" "$@"; }
+gitc commit -q -a --amend --no-edit --no-verify ||
+	{ restore; die "cannot amend patch 19 in $KSRC"; }
 if [ "$c" != "$tip" ]; then
-	git -C "$KSRC" cherry-pick --allow-empty "$c..$tip" >/dev/null ||
-		die "cannot pick the patches after patch 19 again (in $KSRC: git cherry-pick --abort; git checkout $branch)"
+	gitc cherry-pick "$c..$tip" >/dev/null ||
+		{ restore; die "cannot pick the patches after patch 19 again in $KSRC"; }
 fi
 git -C "$KSRC" branch -q -f "$branch" HEAD
 git -C "$KSRC" checkout -q "$branch"
