@@ -45,7 +45,10 @@ set -eu
 # and the last boot does not run alone on one core at the end.
 BOOT_SLOTS="boot1 boot2"
 LAST_SLOT=boot3
-x86_queued=''
+# Set when the x86_64 boot is queued, and when the foreground steps are
+# done (for a run without one: its STEPS, or its build failed): from then
+# on LAST_SLOT opens as soon as no x86_64 boot is queued or running.
+last_slot_armed=''
 JOB_SLOTS="paper fresh $BOOT_SLOTS"
 # Ctrl-C or an early exit: stop the background jobs too.
 stop_jobs() {
@@ -287,7 +290,7 @@ queue_boot() {
 	boot_queue="$boot_queue $i:$s:$(elapsed "$t")"
 	# Marked now: the base's boot waits for the patched x86_64 log.
 	: >"$LOGS/$s.booting"
-	[ "$s" != guest-x86_64 ] || x86_queued=1
+	[ "$s" != guest-x86_64 ] || last_slot_armed=1
 	echo "=== [$i/$total] $s: built in $(elapsed "$t") s; its boot is queued (log: ${LOGS#"$TOP"/}/$s.log)"
 }
 # open_last_slot: add LAST_SLOT to the boot slots (once).
@@ -299,10 +302,11 @@ open_last_slot() {
 }
 # boot_dispatch: join the jobs that ended (printed later, by print_ended:
 # a foreground step may be printing); open the last slot once the x86_64
-# boot is over; boot the queue's first guests in the free slots.
+# boot is over, or once the foreground is done without one; boot the
+# queue's first guests in the free slots.
 boot_dispatch() {
 	job_reap
-	[ -z "$x86_queued" ] || [ -f "$LOGS/guest-x86_64.booting" ] || open_last_slot
+	[ -z "$last_slot_armed" ] || [ -f "$LOGS/guest-x86_64.booting" ] || open_last_slot
 	for _b in $BOOT_SLOTS; do
 		[ -n "$boot_queue" ] || return 0
 		[ -z "$(job_pid "$_b")" ] || continue
@@ -374,11 +378,9 @@ for s in $STEPS; do
 	esac
 	result "$i" "$s" "$rc" "$(elapsed "$t") s" "$(cpu_of "$s")"
 done
-# The queued boots, then the jobs as they end; three boot slots once no
-# x86_64 boot is queued or running (none at all: STEPS without it, or its
-# build failed).
+# The queued boots, then the jobs as they end.
+last_slot_armed=1
 while [ -n "$boot_queue" ] || any_job; do
-	[ -f "$LOGS/guest-x86_64.booting" ] || open_last_slot
 	boot_dispatch
 	print_ended
 	sleep 2
